@@ -1,0 +1,102 @@
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+
+export const DEFAULT_PORT = 7788;
+export const DEFAULT_HOST = '127.0.0.1';
+const API_KEY_FILE = 'api-key';
+
+export interface ServerConfig {
+  port: number;
+  host: string;
+  dataDir: string;
+  /** Origins that get CORS grants (MNEMO_CORS_ORIGINS); empty by default. */
+  corsOrigins: string[];
+}
+
+export class ConfigError extends Error {}
+
+export function defaultHeadlessDataDir(env: NodeJS.ProcessEnv): string {
+  const base = env.XDG_DATA_HOME || path.join(os.homedir(), '.local', 'share');
+  return path.join(base, 'mnemo');
+}
+
+function parsePort(text: string, source: string): number {
+  const port = Number(text);
+  if (!/^\d+$/.test(text) || port > 65535)
+    throw new ConfigError(`${source} must be a port number 0-65535, got "${text}"`);
+  return port;
+}
+
+/** Reads `--port/--host/--data-dir` (flags win) and MNEMO_* variables. */
+export function readServeConfig(
+  argv: string[],
+  env: NodeJS.ProcessEnv,
+  defaultDataDir = defaultHeadlessDataDir(env),
+): ServerConfig {
+  let values: { port?: string; host?: string; 'data-dir'?: string };
+  try {
+    ({ values } = parseArgs({
+      args: argv,
+      options: { port: { type: 'string' }, host: { type: 'string' }, 'data-dir': { type: 'string' } },
+      strict: true,
+      allowPositionals: false,
+    }));
+  } catch (error) {
+    throw new ConfigError((error as Error).message);
+  }
+  const port =
+    values.port !== undefined
+      ? parsePort(values.port, '--port')
+      : env.MNEMO_PORT
+        ? parsePort(env.MNEMO_PORT, 'MNEMO_PORT')
+        : DEFAULT_PORT;
+  const host = values.host ?? (env.MNEMO_HOST || DEFAULT_HOST);
+  const dataDir = path.resolve(values['data-dir'] ?? (env.MNEMO_DATA_DIR || defaultDataDir));
+  const corsOrigins = (env.MNEMO_CORS_ORIGINS ?? '')
+    .split(',')
+    .map((o) => o.trim())
+    .filter(Boolean);
+  return { port, host, dataDir, corsOrigins };
+}
+
+export function isLoopbackHost(host: string): boolean {
+  return host === 'localhost' || host === '::1' || /^127\.\d+\.\d+\.\d+$/.test(host);
+}
+
+/** Creates the data dir private to this user (0700), tightening an existing one. */
+export function ensureDataDir(dir: string): void {
+  fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
+  fs.chmodSync(dir, 0o700);
+}
+
+export const newApiKey = (): string => crypto.randomBytes(32).toString('base64url');
+
+/**
+ * The API key: MNEMO_API_KEY if set, else the one kept in the data dir (0600),
+ * generated on first start.
+ */
+export function loadApiKey(dataDir: string, env: NodeJS.ProcessEnv): { key: string; fromEnv: boolean } {
+  if (env.MNEMO_API_KEY) return { key: env.MNEMO_API_KEY, fromEnv: true };
+  const file = path.join(dataDir, API_KEY_FILE);
+  try {
+    const key = fs.readFileSync(file, 'utf8').trim();
+    if (key) {
+      fs.chmodSync(file, 0o600);
+      return { key, fromEnv: false };
+    }
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+  }
+  return { key: saveApiKey(dataDir, newApiKey()), fromEnv: false };
+}
+
+export function saveApiKey(dataDir: string, key: string): string {
+  const file = path.join(dataDir, API_KEY_FILE);
+  const tmp = `${file}.${process.pid}.tmp`;
+  fs.writeFileSync(tmp, `${key}\n`, { mode: 0o600 });
+  fs.renameSync(tmp, file);
+  return key;
+}

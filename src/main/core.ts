@@ -1,0 +1,71 @@
+/**
+ * What the desktop app and the headless server share: the data dir, the key, the
+ * store, the handlers and the HTTP server on top of them.
+ */
+import { version } from '../../package.json';
+import {
+  ensureDataDir,
+  isLoopbackHost,
+  loadApiKey,
+  newApiKey,
+  type ServerConfig,
+  saveApiKey,
+} from './config';
+import { createHttpServer } from './http/server';
+import { createHandlers } from './memory';
+import { openStore } from './store';
+
+export { version };
+
+export interface StartOptions {
+  /** The built renderer to serve at `/` (out/renderer). */
+  webRoot?: string;
+  env?: NodeJS.ProcessEnv;
+}
+
+export async function startMnemo(config: ServerConfig, options: StartOptions = {}) {
+  const env = options.env ?? process.env;
+  ensureDataDir(config.dataDir);
+  const loaded = loadApiKey(config.dataDir, env);
+  let key = loaded.key;
+  const apiKey = {
+    current: () => key,
+    fromEnv: loaded.fromEnv,
+    regenerate: () => {
+      key = saveApiKey(config.dataDir, newApiKey());
+      return key;
+    },
+  };
+  const store = await openStore({ dataDir: config.dataDir });
+  let apiUrl = '';
+  const handlers = createHandlers(store, { version, apiUrl: () => apiUrl, dataDir: config.dataDir, apiKey });
+  const http = await createHttpServer({
+    handlers,
+    apiKey: apiKey.current,
+    corsOrigins: config.corsOrigins,
+    hostCheck: isLoopbackHost(config.host),
+    webRoot: options.webRoot,
+    version,
+  });
+  let address: Awaited<ReturnType<typeof http.listen>>;
+  try {
+    address = await http.listen(config.host, config.port);
+  } catch (error) {
+    await store.close();
+    throw error;
+  }
+  apiUrl = address.url;
+  return {
+    store,
+    handlers,
+    address,
+    apiKey: apiKey.current,
+    webUrl: () => `${address.url}/#key=${encodeURIComponent(apiKey.current())}`,
+    async close() {
+      await http.close();
+      await store.close();
+    },
+  };
+}
+
+export type Mnemo = Awaited<ReturnType<typeof startMnemo>>;

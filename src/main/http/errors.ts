@@ -1,0 +1,68 @@
+import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
+import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
+
+/** An error a service raises on purpose: its status and message reach the client. */
+export class HttpError extends Error {
+  constructor(
+    readonly statusCode: number,
+    message: string,
+    /** Extra fields for the JSON body (e.g. Flowise's isStreaming:false). */
+    readonly extra: Record<string, unknown> = {},
+  ) {
+    super(message);
+  }
+}
+
+export const badRequest = (message: string) => new HttpError(400, message);
+export const notFound = (message: string) => new HttpError(404, message);
+
+/** Sim's memory routes answer errors as {success:false, error}; every other route as Flowise does. */
+export function errorBody(request: FastifyRequest, statusCode: number, message: string, extra = {}) {
+  if (request.url.startsWith('/api/memory')) return { success: false, error: message, ...extra };
+  return { statusCode, success: false, message, ...extra };
+}
+
+const WHERE: Record<string, string> = {
+  body: 'body',
+  querystring: 'query',
+  params: 'path',
+  headers: 'header',
+};
+
+function validationMessage(error: FastifyError): string {
+  if (!hasZodFastifySchemaValidationErrors(error)) return error.message;
+  const where = WHERE[error.validationContext ?? ''] ?? error.validationContext ?? 'request';
+  return error.validation
+    .map((v) => {
+      const field = v.instancePath.replace(/^\//, '').replaceAll('/', '.');
+      return field ? `${where} field "${field}": ${v.message}` : `${where}: ${v.message}`;
+    })
+    .join('; ');
+}
+
+/** Fastify's own error codes for bodies, mapped to clear messages. */
+const BODY_ERRORS: Record<string, string> = {
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: 'Content-Type must be application/json',
+  FST_ERR_CTP_BODY_TOO_LARGE: 'request body is larger than the 2 MiB limit',
+  FST_ERR_CTP_INVALID_JSON_BODY: 'request body is not valid JSON',
+  FST_ERR_CTP_EMPTY_JSON_BODY: 'request body is empty; send a JSON object',
+  FST_ERR_CTP_INVALID_CONTENT_LENGTH: 'Content-Length does not match the body',
+};
+
+export function handleError(error: FastifyError, request: FastifyRequest, reply: FastifyReply) {
+  if (error instanceof HttpError) {
+    return reply
+      .status(error.statusCode)
+      .send(errorBody(request, error.statusCode, error.message, error.extra));
+  }
+  if (hasZodFastifySchemaValidationErrors(error)) {
+    return reply.status(400).send(errorBody(request, 400, validationMessage(error)));
+  }
+  const status = error.statusCode ?? 500;
+  if (status >= 400 && status < 500) {
+    const message = (error.code && BODY_ERRORS[error.code]) || error.message;
+    return reply.status(status).send(errorBody(request, status, message));
+  }
+  request.log.error({ err: error }, 'unhandled error');
+  return reply.status(500).send(errorBody(request, 500, 'internal error; see the server log'));
+}

@@ -1,0 +1,66 @@
+/**
+ * The rules every request meets before a route sees it (SPEC section 3): the Host
+ * check against DNS rebinding, the bearer key, CORS only for allowlisted origins, and
+ * JSON-only bodies.
+ */
+import crypto from 'node:crypto';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import fp from 'fastify-plugin';
+import { errorBody } from './errors';
+
+export interface SecurityOptions {
+  /** Current key (read on every request, so it can be regenerated). */
+  apiKey: () => string;
+  /** Allowed `Host` values, or null to skip the check (bound to a non-loopback address). */
+  allowedHosts: () => Set<string> | null;
+  corsOrigins: string[];
+}
+
+/** Routes a client may call without the key. */
+function isPublic(request: FastifyRequest): boolean {
+  const path = request.url.split('?')[0] ?? '';
+  if (!path.startsWith('/api/')) return true; // the static web UI
+  if (request.method === 'GET' || request.method === 'HEAD') {
+    if (path === '/api/v1/health') return true;
+    if (path.startsWith('/api/v1/chatflows-streaming/')) return true;
+  }
+  return false;
+}
+
+function keyMatches(header: string | undefined, key: string): boolean {
+  if (!header?.startsWith('Bearer ')) return false;
+  const given = crypto.createHash('sha256').update(header.slice(7)).digest();
+  const expected = crypto.createHash('sha256').update(key).digest();
+  return crypto.timingSafeEqual(given, expected);
+}
+
+async function security(app: FastifyInstance, options: SecurityOptions) {
+  app.addHook('onRequest', async (request, reply) => {
+    const hosts = options.allowedHosts();
+    if (hosts && !hosts.has((request.headers.host ?? '').toLowerCase())) {
+      return reply
+        .status(403)
+        .send(errorBody(request, 403, 'Host header not allowed (DNS-rebinding protection)'));
+    }
+    const origin = request.headers.origin;
+    if (origin && options.corsOrigins.includes(origin)) {
+      reply.header('Access-Control-Allow-Origin', origin);
+      reply.header('Vary', 'Origin');
+      if (request.method === 'OPTIONS') {
+        reply.header('Access-Control-Allow-Methods', 'GET, POST, PUT, PATCH, DELETE');
+        reply.header('Access-Control-Allow-Headers', 'Authorization, Content-Type');
+        reply.header('Access-Control-Max-Age', '600');
+        return reply.status(204).send();
+      }
+    }
+    if (isPublic(request)) return;
+    if (!keyMatches(request.headers.authorization, options.apiKey())) {
+      return reply
+        .status(401)
+        .header('WWW-Authenticate', 'Bearer')
+        .send(errorBody(request, 401, 'missing or wrong API key: send Authorization: Bearer <key>'));
+    }
+  });
+}
+
+export default fp(security, { name: 'mnemo-security' });

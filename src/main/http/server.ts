@@ -1,0 +1,106 @@
+import fs from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import fastifyStatic from '@fastify/static';
+import fastifySwagger from '@fastify/swagger';
+import Fastify, { type FastifyInstance, LogController } from 'fastify';
+import {
+  jsonSchemaTransform,
+  serializerCompiler,
+  validatorCompiler,
+  type ZodTypeProvider,
+} from 'fastify-type-provider-zod';
+import type { Handlers } from '../../shared/contract';
+import { errorBody, handleError } from './errors';
+import { nativeRoutes } from './native';
+import security from './security';
+
+export const BODY_LIMIT = 2 * 1024 * 1024;
+
+/** The web page's CSP: everything from this origin, Mantine's inline styles, nothing else. */
+const WEB_CSP =
+  "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'none'";
+
+export interface HttpServerOptions {
+  handlers: Handlers;
+  apiKey: () => string;
+  corsOrigins: string[];
+  /** Skip the Host check (bound to a non-loopback address on purpose). */
+  hostCheck: boolean;
+  /** The built renderer, served at `/` when present. */
+  webRoot?: string;
+  version: string;
+  logLevel?: string;
+}
+
+export async function createHttpServer(options: HttpServerOptions) {
+  let allowedHosts: Set<string> | null = null;
+  const app = Fastify({
+    bodyLimit: BODY_LIMIT,
+    logController: new LogController({ disableRequestLogging: true }),
+    logger: {
+      level: options.logLevel ?? process.env.MNEMO_LOG_LEVEL ?? 'warn',
+      // Paths only: a query string could carry something secret, and headers carry the key.
+      serializers: { req: (req) => ({ method: req.method, path: req.url.split('?')[0] }) },
+    },
+    routerOptions: { maxParamLength: 1000 },
+    // Node answers 400 to a request without Host; the Host check answers 403 instead.
+    http: { requireHostHeader: false },
+  }).withTypeProvider<ZodTypeProvider>();
+
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+  app.setErrorHandler(handleError);
+  app.setNotFoundHandler((request, reply) =>
+    reply
+      .status(404)
+      .send(errorBody(request, 404, `no route ${request.method} ${request.url.split('?')[0]}`)),
+  );
+  // JSON only: without a text/plain parser, a simple-form POST never reaches a handler (415).
+  app.removeContentTypeParser('text/plain');
+
+  await app.register(security, {
+    apiKey: options.apiKey,
+    corsOrigins: options.corsOrigins,
+    allowedHosts: () => allowedHosts,
+  });
+  await app.register(fastifySwagger, {
+    openapi: {
+      info: { title: 'Mnemo API', version: options.version },
+      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
+      security: [{ bearer: [] }],
+    },
+    transform: jsonSchemaTransform,
+  });
+
+  await app.register(nativeRoutes, { handlers: options.handlers });
+  app.get('/api/v1/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+
+  if (options.webRoot && fs.existsSync(options.webRoot)) {
+    await app.register(fastifyStatic, {
+      root: options.webRoot,
+      setHeaders: (res, file) => {
+        res.header('X-Content-Type-Options', 'nosniff');
+        if (file.endsWith('.html')) {
+          res.header('Content-Security-Policy', WEB_CSP);
+          res.header('Cache-Control', 'no-store');
+        }
+      },
+    });
+  }
+
+  return {
+    app: app as unknown as FastifyInstance,
+    /** Listens, then allows exactly the Host values of the address it got. */
+    async listen(host: string, port: number): Promise<{ host: string; port: number; url: string }> {
+      await app.listen({ host, port });
+      const address = app.server.address() as AddressInfo;
+      if (options.hostCheck) {
+        const p = address.port;
+        allowedHosts = new Set([`127.0.0.1:${p}`, `localhost:${p}`, `[::1]:${p}`]);
+      }
+      const shownHost = host.includes(':') ? `[${host}]` : host;
+      return { host, port: address.port, url: `http://${shownHost}:${address.port}` };
+    },
+    close: () => app.close(),
+  };
+}

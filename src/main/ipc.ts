@@ -1,0 +1,62 @@
+/**
+ * The IPC side of the contract: one handler per operation, each checking who calls
+ * (the sender frame must be Mnemo's own renderer) and validating its argument with
+ * the operation's schema before the shared handler runs.
+ */
+import type { IpcMainInvokeEvent } from 'electron';
+import type { z } from 'zod';
+import {
+  type Handlers,
+  type IpcResult,
+  inputSchema,
+  ipcChannel,
+  type OperationName,
+  operationNames,
+} from '../shared/contract';
+import { HttpError } from './http/errors';
+
+/** The part of Electron's ipcMain this needs (a fake in unit tests). */
+export interface IpcMainLike {
+  handle(
+    channel: string,
+    listener: (event: IpcMainInvokeEvent, ...args: unknown[]) => Promise<unknown>,
+  ): void;
+}
+
+export function formatIssues(error: z.ZodError): string {
+  return error.issues
+    .map((issue) => (issue.path.length ? `field "${issue.path.join('.')}": ${issue.message}` : issue.message))
+    .join('; ');
+}
+
+export async function invoke(
+  handlers: Handlers,
+  name: OperationName,
+  isTrustedSender: (url: string | undefined) => boolean,
+  event: Pick<IpcMainInvokeEvent, 'senderFrame'>,
+  raw: unknown,
+): Promise<IpcResult> {
+  if (!isTrustedSender(event.senderFrame?.url)) {
+    return { ok: false, status: 403, message: 'refused: IPC from a frame that is not Mnemo’s window' };
+  }
+  const parsed = inputSchema(name).safeParse(raw ?? {});
+  if (!parsed.success) return { ok: false, status: 400, message: formatIssues(parsed.error) };
+  try {
+    const handler = handlers[name] as (input: unknown) => Promise<unknown>;
+    return { ok: true, value: await handler(parsed.data) };
+  } catch (error) {
+    if (error instanceof HttpError) return { ok: false, status: error.statusCode, message: error.message };
+    console.error(`IPC ${name} failed:`, error);
+    return { ok: false, status: 500, message: 'internal error; see the log' };
+  }
+}
+
+export function registerIpc(
+  ipcMain: IpcMainLike,
+  handlers: Handlers,
+  isTrustedSender: (url: string | undefined) => boolean,
+): void {
+  for (const name of operationNames) {
+    ipcMain.handle(ipcChannel(name), (event, raw) => invoke(handlers, name, isTrustedSender, event, raw));
+  }
+}

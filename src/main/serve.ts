@@ -1,0 +1,39 @@
+/** Headless entry: `npm run serve -- [--port N] [--host H] [--data-dir DIR]`. */
+import path from 'node:path';
+import { ConfigError, isLoopbackHost, readServeConfig } from './config';
+import { startMnemo } from './core';
+
+async function main(): Promise<void> {
+  const config = readServeConfig(process.argv.slice(2), process.env);
+  if (!isLoopbackHost(config.host)) {
+    console.warn(
+      `Warning: listening on ${config.host}, beyond this machine. Anyone who can reach it and has the key can read every conversation.`,
+    );
+  }
+  const mnemo = await startMnemo(config, { webRoot: path.join(__dirname, '../renderer') });
+  console.log(`Mnemo API listening on ${mnemo.address.url}`);
+  console.log(`Mnemo web UI: ${mnemo.webUrl()}`);
+  console.log(`Data: ${config.dataDir}`);
+
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    try {
+      await mnemo.close();
+      console.log(`Mnemo stopped (${signal}).`);
+      process.exit(0);
+    } catch (error) {
+      console.error(`Mnemo: error while stopping: ${(error as Error).message}`);
+      process.exit(1);
+    }
+  };
+  process.on('SIGINT', () => void stop('SIGINT'));
+  process.on('SIGTERM', () => void stop('SIGTERM'));
+}
+
+main().catch((error: unknown) => {
+  const message = error instanceof ConfigError ? error.message : (error as Error)?.message;
+  console.error(`Mnemo could not start: ${message}`);
+  process.exit(error instanceof ConfigError ? 2 : 1);
+});

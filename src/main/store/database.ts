@@ -1,0 +1,30 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+
+export type Db = Database.Database;
+
+/**
+ * Inside Electron the Node build of better-sqlite3 cannot load (another ABI), so the
+ * desktop app opens SQLite through the copy that `npm install` built for Electron in
+ * .native-electron/ (scripts/postinstall.cjs). Node (tests, headless) uses node_modules.
+ */
+function nativeBinding(): string | undefined {
+  if (!process.versions.electron) return undefined;
+  const candidates = [
+    path.join(process.cwd(), '.native-electron/better-sqlite3/build/Release/better_sqlite3.node'),
+    path.join(__dirname, '../../.native-electron/better-sqlite3/build/Release/better_sqlite3.node'),
+  ];
+  return candidates.find((file) => fs.existsSync(file));
+}
+
+export function openDatabase(file: string): Db {
+  const db = new Database(file, { nativeBinding: nativeBinding() });
+  db.pragma('journal_mode = WAL');
+  // NORMAL in WAL mode: a commit survives the process being killed; a power loss may
+  // cost the last transactions since the previous checkpoint (see README).
+  db.pragma('synchronous = NORMAL');
+  db.pragma('foreign_keys = ON');
+  db.pragma('busy_timeout = 5000');
+  return db;
+}

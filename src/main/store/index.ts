@@ -1,0 +1,61 @@
+/**
+ * The memory store: the only place that holds SQL. Its interface is asynchronous and
+ * hands out plain records (no SQLite types), so writes can be group-committed and
+ * another backend could implement the same interface.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { DEFAULT_FLOW_ID } from '../../shared/schemas/flows';
+import { openDatabase } from './database';
+import { flowQueries } from './flows';
+import { messageQueries } from './messages';
+import { LATEST_SCHEMA_VERSION, migrate } from './migrations';
+import { settingQueries } from './settings';
+import { WriteQueue } from './write-queue';
+
+export type { ConversationRecord, FlowRecord, MessageFilter, MessageRecord, NewMessage } from './types';
+
+export const DATABASE_FILE = 'mnemo.db';
+
+export interface StoreOptions {
+  /** The data directory; created (0700) if missing. */
+  dataDir: string;
+}
+
+export async function openStore(options: StoreOptions) {
+  fs.mkdirSync(options.dataDir, { recursive: true, mode: 0o700 });
+  const file = path.join(options.dataDir, DATABASE_FILE);
+  const db = openDatabase(file);
+  try {
+    migrate(db, file);
+  } catch (error) {
+    db.close();
+    throw error;
+  }
+  const writes = new WriteQueue(db);
+  // The *Sync functions run inside a write of the queue; only the async ones are public.
+  const { ensureFlowSync, ...flows } = flowQueries(db, writes);
+  const { appendSync, refreshSync, ...messages } = messageQueries(db, writes);
+  ensureFlowSync({ id: DEFAULT_FLOW_ID, name: 'Default', responder: { kind: 'echo' } });
+
+  let closed = false;
+  const store = {
+    file,
+    schemaVersion: async (): Promise<number> => db.pragma('user_version', { simple: true }) as number,
+    ...flows,
+    ...messages,
+    ...settingQueries(db, writes),
+    /** Finishes queued writes, checkpoints the WAL into the main file and closes. */
+    close: async (): Promise<void> => {
+      if (closed) return;
+      closed = true;
+      writes.flush();
+      db.pragma('wal_checkpoint(TRUNCATE)');
+      db.close();
+    },
+  };
+  return store;
+}
+
+export type Store = Awaited<ReturnType<typeof openStore>>;
+export { LATEST_SCHEMA_VERSION };

@@ -1,0 +1,238 @@
+import { v7 as uuidv7 } from 'uuid';
+import type { Db } from './database';
+import type { ConversationRecord, MessageFilter, MessageRecord, NewMessage } from './types';
+import type { WriteQueue } from './write-queue';
+
+export const TITLE_LENGTH = 80;
+export const PREVIEW_LENGTH = 200;
+
+interface MessageRow {
+  id: string;
+  flow_id: string;
+  session_id: string;
+  role: MessageRecord['role'];
+  content: string;
+  created_at: number;
+  chat_id: string;
+  chat_type: MessageRecord['chatType'];
+  metadata: string | null;
+}
+
+export interface ConversationRow {
+  id: number;
+  flow_id: string;
+  session_id: string;
+  title: string | null;
+  preview: string;
+  message_count: number;
+  created_at: number;
+  updated_at: number;
+  trashed_at: number | null;
+}
+
+export const toMessage = (row: MessageRow): MessageRecord => ({
+  id: row.id,
+  flowId: row.flow_id,
+  sessionId: row.session_id,
+  role: row.role,
+  content: row.content,
+  createdAt: row.created_at,
+  chatId: row.chat_id,
+  chatType: row.chat_type,
+  metadata: row.metadata === null ? null : JSON.parse(row.metadata),
+});
+
+export const toConversation = (row: ConversationRow): ConversationRecord => ({
+  id: row.id,
+  flowId: row.flow_id,
+  sessionId: row.session_id,
+  title: row.title,
+  preview: row.preview,
+  messageCount: row.message_count,
+  createdAt: row.created_at,
+  updatedAt: row.updated_at,
+  trashedAt: row.trashed_at,
+});
+
+/** Cuts text to n characters (not UTF-16 units), on one line. */
+export function cut(text: string, n: number): string {
+  const flat = text.replace(/\s+/g, ' ').trim();
+  const chars = Array.from(flat);
+  return chars.length <= n ? flat : `${chars.slice(0, n - 1).join('')}…`;
+}
+
+/** WHERE clause for a message filter; the SQL text depends only on which fields are set. */
+function messageWhere(filter: MessageFilter): { sql: string; params: Record<string, unknown> } {
+  const parts = ['c.flow_id = @flowId', 'c.trashed_at IS NULL'];
+  if (filter.sessionId !== undefined) parts.push('c.session_id = @sessionId');
+  if (filter.chatId !== undefined) parts.push('m.chat_id = @chatId');
+  if (filter.chatType !== undefined) parts.push('m.chat_type = @chatType');
+  if (filter.startDate !== undefined) parts.push('m.created_at >= @startDate');
+  if (filter.endDate !== undefined) parts.push('m.created_at <= @endDate');
+  return { sql: parts.join(' AND '), params: { ...filter } };
+}
+
+export function messageQueries(db: Db, writes: WriteQueue) {
+  const statements = new Map<string, ReturnType<Db['prepare']>>();
+  const cached = (sql: string) => {
+    let s = statements.get(sql);
+    if (!s) {
+      s = db.prepare(sql);
+      statements.set(sql, s);
+    }
+    return s;
+  };
+
+  const findLive = db.prepare<[string, string], ConversationRow>(
+    'SELECT * FROM conversations WHERE flow_id = ? AND session_id = ? AND trashed_at IS NULL',
+  );
+  const byId = db.prepare<[number], ConversationRow>('SELECT * FROM conversations WHERE id = ?');
+  const insertConversation = db.prepare(
+    'INSERT INTO conversations (flow_id, session_id, created_at, updated_at) VALUES (?, ?, ?, ?)',
+  );
+  const insertMessage = db.prepare(
+    `INSERT INTO messages (id, conversation_id, role, content, created_at, chat_id, chat_type, metadata)
+     VALUES (@id, @conversationId, @role, @content, @createdAt, @chatId, @chatType, @metadata)`,
+  );
+  const bumpConversation = db.prepare(
+    `UPDATE conversations SET
+       message_count = message_count + @count,
+       created_at = MIN(created_at, @first),
+       preview = CASE WHEN @last >= updated_at THEN @preview ELSE preview END,
+       updated_at = MAX(updated_at, @last),
+       title = CASE WHEN title IS NULL AND title_custom = 0 THEN @title ELSE title END
+     WHERE id = @id`,
+  );
+  const refreshConversation = db.prepare(
+    `UPDATE conversations SET
+       message_count = (SELECT count(*) FROM messages WHERE conversation_id = @id),
+       created_at = COALESCE((SELECT min(created_at) FROM messages WHERE conversation_id = @id), created_at),
+       updated_at = COALESCE((SELECT max(created_at) FROM messages WHERE conversation_id = @id), updated_at)
+     WHERE id = @id`,
+  );
+  const firstUserMessage = db.prepare<[number], { content: string }>(
+    `SELECT content FROM messages WHERE conversation_id = ? AND role = 'user' ORDER BY created_at, seq LIMIT 1`,
+  );
+  const lastMessage = db.prepare<[number], { content: string }>(
+    'SELECT content FROM messages WHERE conversation_id = ? ORDER BY created_at DESC, seq DESC LIMIT 1',
+  );
+  const setDerivedText = db.prepare(
+    `UPDATE conversations SET preview = @preview,
+       title = CASE WHEN title_custom = 0 THEN @title ELSE title END WHERE id = @id`,
+  );
+  const deleteIfEmpty = db.prepare<[number]>('DELETE FROM conversations WHERE id = ? AND message_count = 0');
+
+  /** Recomputes a conversation's derived fields from its messages; deletes it when none are left. */
+  function refreshSync(id: number): void {
+    refreshConversation.run({ id });
+    if (deleteIfEmpty.run(id).changes === 1) return;
+    const title = firstUserMessage.get(id)?.content;
+    setDerivedText.run({
+      id,
+      title: title === undefined ? null : cut(title, TITLE_LENGTH),
+      preview: cut(lastMessage.get(id)?.content ?? '', PREVIEW_LENGTH),
+    });
+  }
+
+  /** Appends messages to a live conversation, creating it if needed. Must run inside a write. */
+  function appendSync(
+    flowId: string,
+    sessionId: string,
+    messages: NewMessage[],
+  ): { conversation: ConversationRecord; messages: MessageRecord[] } {
+    const now = Date.now();
+    const rows = messages.map((m) => ({
+      id: m.id ?? uuidv7(),
+      role: m.role,
+      content: m.content,
+      createdAt: m.createdAt ?? now,
+      chatId: m.chatId ?? sessionId,
+      chatType: m.chatType,
+      metadata: m.metadata && Object.keys(m.metadata).length > 0 ? JSON.stringify(m.metadata) : null,
+    }));
+    const times = rows.map((r) => r.createdAt);
+    const first = Math.min(...times);
+    const last = Math.max(...times);
+    let conversationId = findLive.get(flowId, sessionId)?.id;
+    if (conversationId === undefined) {
+      conversationId = Number(insertConversation.run(flowId, sessionId, first, last).lastInsertRowid);
+    }
+    for (const row of rows) insertMessage.run({ ...row, conversationId });
+    const latest = rows.reduce((a, b) => (b.createdAt >= a.createdAt ? b : a));
+    const firstUser = rows.find((r) => r.role === 'user');
+    bumpConversation.run({
+      id: conversationId,
+      count: rows.length,
+      first,
+      last,
+      preview: cut(latest.content, PREVIEW_LENGTH),
+      title: firstUser ? cut(firstUser.content, TITLE_LENGTH) : null,
+    });
+    const conversation = toConversation(byId.get(conversationId) as ConversationRow);
+    return {
+      conversation,
+      messages: rows.map((r) => ({
+        ...r,
+        flowId,
+        sessionId,
+        metadata: r.metadata === null ? null : JSON.parse(r.metadata),
+      })),
+    };
+  }
+
+  return {
+    appendSync,
+    refreshSync,
+    /** Appends messages to one conversation in one transaction (group-committed with other writes). */
+    appendMessages: (flowId: string, sessionId: string, messages: NewMessage[]) =>
+      writes.run(() => appendSync(flowId, sessionId, messages)),
+
+    getConversation: async (flowId: string, sessionId: string): Promise<ConversationRecord | undefined> => {
+      const row = findLive.get(flowId, sessionId);
+      return row && toConversation(row);
+    },
+
+    /** Messages matching a filter, by time (ties in insertion order). */
+    listMessages: async (
+      filter: MessageFilter,
+      options: { order: 'ASC' | 'DESC'; limit?: number; offset?: number },
+    ): Promise<MessageRecord[]> => {
+      const where = messageWhere(filter);
+      const dir = options.order === 'DESC' ? 'DESC' : 'ASC';
+      const sql = `SELECT m.*, c.flow_id, c.session_id FROM messages m
+        JOIN conversations c ON c.id = m.conversation_id
+        WHERE ${where.sql} ORDER BY m.created_at ${dir}, m.seq ${dir} LIMIT @limit OFFSET @offset`;
+      const rows = cached(sql).all({
+        ...where.params,
+        limit: options.limit ?? -1,
+        offset: options.offset ?? 0,
+      }) as MessageRow[];
+      return rows.map(toMessage);
+    },
+
+    countMessages: async (filter: MessageFilter): Promise<{ messages: number; sessions: number }> => {
+      const where = messageWhere(filter);
+      const sql = `SELECT count(*) AS messages, count(DISTINCT m.conversation_id) AS sessions FROM messages m
+        JOIN conversations c ON c.id = m.conversation_id WHERE ${where.sql}`;
+      return cached(sql).get(where.params) as { messages: number; sessions: number };
+    },
+
+    /**
+     * Deletes the messages matching a filter in one transaction; conversations left
+     * empty go too, the others get their derived fields recomputed. Returns how many
+     * messages went.
+     */
+    deleteMessages: (filter: MessageFilter): Promise<number> =>
+      writes.run(() => {
+        const where = messageWhere(filter);
+        const touched = cached(
+          `SELECT DISTINCT m.conversation_id AS id FROM messages m JOIN conversations c ON c.id = m.conversation_id WHERE ${where.sql}`,
+        ).all(where.params) as Array<{ id: number }>;
+        const deleted = cached(
+          `DELETE FROM messages WHERE seq IN (SELECT m.seq FROM messages m JOIN conversations c ON c.id = m.conversation_id WHERE ${where.sql})`,
+        ).run(where.params).changes;
+        for (const { id } of touched) refreshSync(id);
+        return deleted;
+      }),
+  };
+}

@@ -1,0 +1,146 @@
+import fs from 'node:fs';
+import type { Db } from './database';
+
+interface Migration {
+  version: number;
+  /** Changes a table that already holds data: the file is copied aside first. */
+  altersExistingTables: boolean;
+  up: string;
+}
+
+/**
+ * The schema's history. Never edit a migration that has shipped: add the next one.
+ * `PRAGMA user_version` records the last one applied.
+ */
+export const migrations: Migration[] = [
+  {
+    version: 1,
+    altersExistingTables: false,
+    up: `
+      CREATE TABLE flows (
+        id TEXT PRIMARY KEY,
+        name TEXT NOT NULL,
+        responder TEXT NOT NULL DEFAULT '{"kind":"echo"}',
+        created_at INTEGER NOT NULL,
+        updated_at INTEGER NOT NULL
+      ) STRICT;
+
+      CREATE TABLE conversations (
+        id INTEGER PRIMARY KEY,
+        flow_id TEXT NOT NULL REFERENCES flows(id) ON DELETE CASCADE,
+        session_id TEXT NOT NULL,
+        title TEXT,
+        title_custom INTEGER NOT NULL DEFAULT 0,
+        preview TEXT NOT NULL DEFAULT '',
+        message_count INTEGER NOT NULL DEFAULT 0,
+        created_at INTEGER NOT NULL,
+        updated_at INTEGER NOT NULL
+      ) STRICT;
+      CREATE UNIQUE INDEX conversations_key ON conversations(flow_id, session_id);
+      CREATE INDEX conversations_updated ON conversations(updated_at, id);
+      CREATE INDEX conversations_created ON conversations(created_at, id);
+
+      CREATE TABLE messages (
+        seq INTEGER PRIMARY KEY,
+        id TEXT NOT NULL UNIQUE,
+        conversation_id INTEGER NOT NULL REFERENCES conversations(id) ON DELETE CASCADE,
+        role TEXT NOT NULL CHECK (role IN ('user', 'assistant', 'system')),
+        content TEXT NOT NULL,
+        created_at INTEGER NOT NULL,
+        chat_id TEXT NOT NULL,
+        chat_type TEXT NOT NULL CHECK (chat_type IN ('INTERNAL', 'EXTERNAL')),
+        metadata TEXT
+      ) STRICT;
+      CREATE INDEX messages_conversation_time ON messages(conversation_id, created_at, seq);
+
+      CREATE TABLE settings (
+        key TEXT PRIMARY KEY,
+        value TEXT NOT NULL
+      ) STRICT;
+    `,
+  },
+  {
+    version: 2,
+    altersExistingTables: false,
+    // Full-text search over message content and conversation titles. External-content
+    // tables, kept in step by triggers, so that no code path can forget them.
+    up: `
+      CREATE VIRTUAL TABLE messages_fts USING fts5(
+        content, content='messages', content_rowid='seq', tokenize='unicode61 remove_diacritics 2'
+      );
+      INSERT INTO messages_fts(rowid, content) SELECT seq, content FROM messages;
+      CREATE TRIGGER messages_fts_insert AFTER INSERT ON messages BEGIN
+        INSERT INTO messages_fts(rowid, content) VALUES (new.seq, new.content);
+      END;
+      CREATE TRIGGER messages_fts_delete AFTER DELETE ON messages BEGIN
+        INSERT INTO messages_fts(messages_fts, rowid, content) VALUES ('delete', old.seq, old.content);
+      END;
+
+      CREATE VIRTUAL TABLE titles_fts USING fts5(
+        title, content='conversations', content_rowid='id', tokenize='unicode61 remove_diacritics 2'
+      );
+      INSERT INTO titles_fts(rowid, title) SELECT id, title FROM conversations WHERE title IS NOT NULL;
+      CREATE TRIGGER titles_fts_insert AFTER INSERT ON conversations WHEN new.title IS NOT NULL BEGIN
+        INSERT INTO titles_fts(rowid, title) VALUES (new.id, new.title);
+      END;
+      CREATE TRIGGER titles_fts_delete AFTER DELETE ON conversations WHEN old.title IS NOT NULL BEGIN
+        INSERT INTO titles_fts(titles_fts, rowid, title) VALUES ('delete', old.id, old.title);
+      END;
+      CREATE TRIGGER titles_fts_update AFTER UPDATE OF title ON conversations BEGIN
+        INSERT INTO titles_fts(titles_fts, rowid, title) SELECT 'delete', old.id, old.title WHERE old.title IS NOT NULL;
+        INSERT INTO titles_fts(rowid, title) SELECT new.id, new.title WHERE new.title IS NOT NULL;
+      END;
+    `,
+  },
+  {
+    version: 3,
+    altersExistingTables: true,
+    // The trash: a trashed conversation keeps its rows but no longer holds its
+    // (flow, session) key, so a new conversation can take it. List indexes cover only
+    // live conversations, per flow and across flows.
+    up: `
+      ALTER TABLE conversations ADD COLUMN trashed_at INTEGER;
+      DROP INDEX conversations_key;
+      DROP INDEX conversations_updated;
+      DROP INDEX conversations_created;
+      CREATE UNIQUE INDEX conversations_live_key ON conversations(flow_id, session_id) WHERE trashed_at IS NULL;
+      CREATE INDEX conversations_live_updated ON conversations(updated_at, id) WHERE trashed_at IS NULL;
+      CREATE INDEX conversations_live_created ON conversations(created_at, id) WHERE trashed_at IS NULL;
+      CREATE INDEX conversations_flow_updated ON conversations(flow_id, updated_at, id) WHERE trashed_at IS NULL;
+      CREATE INDEX conversations_flow_created ON conversations(flow_id, created_at, id) WHERE trashed_at IS NULL;
+      CREATE INDEX conversations_trashed ON conversations(trashed_at) WHERE trashed_at IS NOT NULL;
+    `,
+  },
+];
+
+export const LATEST_SCHEMA_VERSION = migrations[migrations.length - 1]?.version ?? 0;
+
+/**
+ * Brings the database up to `target` (default: the latest). Each migration runs in its
+ * own transaction; before one that alters tables holding data, the file is copied to
+ * `<file>.v<N>.bak` (N = the version it had).
+ */
+export function migrate(db: Db, file: string, target = LATEST_SCHEMA_VERSION): { from: number; to: number } {
+  const from = db.pragma('user_version', { simple: true }) as number;
+  if (from > LATEST_SCHEMA_VERSION) {
+    throw new Error(
+      `the database at ${file} has schema version ${from}, newer than this Mnemo understands (${LATEST_SCHEMA_VERSION})`,
+    );
+  }
+  let current = from;
+  for (const m of migrations) {
+    if (m.version <= current || m.version > target) continue;
+    if (m.altersExistingTables && from > 0) backup(db, file, current);
+    db.transaction(() => {
+      db.exec(m.up);
+      db.pragma(`user_version = ${m.version}`);
+    })();
+    current = m.version;
+  }
+  return { from, to: current };
+}
+
+function backup(db: Db, file: string, version: number): void {
+  db.pragma('wal_checkpoint(TRUNCATE)');
+  fs.copyFileSync(file, `${file}.v${version}.bak`);
+}

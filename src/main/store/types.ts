@@ -1,0 +1,59 @@
+import type { ChatType, Role } from '../../shared/schemas/common';
+
+/** Plain records the store hands out; times are epoch milliseconds. */
+export interface FlowRecord {
+  id: string;
+  name: string;
+  /** The responder configuration as stored (JSON, no secrets); services validate it. */
+  responder: unknown;
+  createdAt: number;
+  updatedAt: number;
+}
+
+export interface ConversationRecord {
+  /** Internal row id: stable, also names a conversation in the trash. */
+  id: number;
+  flowId: string;
+  sessionId: string;
+  title: string | null;
+  preview: string;
+  messageCount: number;
+  createdAt: number;
+  updatedAt: number;
+  trashedAt: number | null;
+}
+
+export interface MessageRecord {
+  id: string;
+  flowId: string;
+  sessionId: string;
+  role: Role;
+  content: string;
+  createdAt: number;
+  chatId: string;
+  chatType: ChatType;
+  metadata: Record<string, unknown> | null;
+}
+
+export interface NewMessage {
+  role: Role;
+  content: string;
+  chatType: ChatType;
+  /** Defaults to the session id. */
+  chatId?: string;
+  metadata?: Record<string, unknown> | null;
+  /** Defaults to now; imports bring their own. */
+  createdAt?: number;
+  /** Defaults to a new UUIDv7; imports bring their own. */
+  id?: string;
+}
+
+/** Which messages a Flowise-style read or delete addresses (all optional). */
+export interface MessageFilter {
+  flowId: string;
+  sessionId?: string;
+  chatId?: string;
+  chatType?: ChatType;
+  startDate?: number;
+  endDate?: number;
+}

@@ -1,0 +1,51 @@
+import {
+  ApiError,
+  httpRequestOf,
+  type MnemoApi,
+  type MnemoBridge,
+  type OperationName,
+  operationNames,
+} from '../../../shared/contract';
+
+type Call = (name: OperationName, input: Record<string, unknown>) => Promise<unknown>;
+
+function apiFrom(call: Call): MnemoApi {
+  return Object.fromEntries(
+    operationNames.map((name) => [name, (input: Record<string, unknown> = {}) => call(name, input)]),
+  ) as unknown as MnemoApi;
+}
+
+/** Desktop: through the preload bridge and IPC. */
+export function ipcTransport(bridge: MnemoBridge): MnemoApi {
+  return apiFrom(async (name, input) => {
+    const invoke = bridge[name] as (input: unknown) => Promise<Awaited<ReturnType<MnemoBridge[typeof name]>>>;
+    const result = await invoke(input);
+    if (!result.ok) throw new ApiError(result.status, result.message);
+    return result.value;
+  });
+}
+
+/** Web page: over HTTP to the server that served it, with the key from the URL fragment. */
+export function httpTransport(baseUrl: string, apiKey: string): MnemoApi {
+  return apiFrom(async (name, input) => {
+    const request = httpRequestOf(name, input);
+    const headers: Record<string, string> = { Authorization: `Bearer ${apiKey}` };
+    if (request.body !== undefined) headers['Content-Type'] = 'application/json';
+    let response: Response;
+    try {
+      response = await fetch(baseUrl + request.url, {
+        method: request.method,
+        headers,
+        body: request.body === undefined ? undefined : JSON.stringify(request.body),
+      });
+    } catch {
+      throw new ApiError(0, 'cannot reach the Mnemo server');
+    }
+    const body = await response.json().catch(() => undefined);
+    if (!response.ok) {
+      const message = (body as { message?: string } | undefined)?.message ?? response.statusText;
+      throw new ApiError(response.status, message);
+    }
+    return body;
+  });
+}

@@ -1,0 +1,48 @@
+import path from 'node:path';
+import { type Mnemo, startMnemo } from '../../src/main/core';
+import { tempDir } from './tmp';
+
+export interface TestServer {
+  mnemo: Mnemo;
+  url: string;
+  port: number;
+  key: string;
+  dataDir: string;
+  /** fetch against the server with the key (unless headers say otherwise). */
+  request(pathAndQuery: string, init?: RequestInit & { json?: unknown }): Promise<Response>;
+  close(): Promise<void>;
+}
+
+/** The real server on a free port, over a temp data dir. */
+export async function startTestServer(
+  options: { env?: NodeJS.ProcessEnv; corsOrigins?: string[] } = {},
+): Promise<TestServer> {
+  const tmp = tempDir();
+  const dataDir = path.join(tmp.dir, 'data');
+  const mnemo = await startMnemo(
+    { host: '127.0.0.1', port: 0, dataDir, corsOrigins: options.corsOrigins ?? [] },
+    { env: options.env ?? {} },
+  );
+  const url = mnemo.address.url;
+  return {
+    mnemo,
+    url,
+    port: mnemo.address.port,
+    key: mnemo.apiKey(),
+    dataDir,
+    request(pathAndQuery, init = {}) {
+      const headers = new Headers(init.headers);
+      if (!headers.has('authorization')) headers.set('authorization', `Bearer ${mnemo.apiKey()}`);
+      let body = init.body;
+      if (init.json !== undefined) {
+        headers.set('content-type', 'application/json');
+        body = JSON.stringify(init.json);
+      }
+      return fetch(url + pathAndQuery, { ...init, headers, body });
+    },
+    async close() {
+      await mnemo.close();
+      tmp.cleanup();
+    },
+  };
+}

@@ -1,0 +1,11 @@
+import { defineConfig } from 'vitest/config';
+
+export default defineConfig({
+  test: {
+    include: ['test/unit/**/*.test.ts', 'test/api/**/*.test.ts'],
+    testTimeout: 30_000,
+    hookTimeout: 30_000,
+    // API tests each start a real server; two cores, so keep the pool small.
+    maxWorkers: 2,
+  },
+});
