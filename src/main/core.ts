@@ -13,11 +13,15 @@ import {
 } from './config';
 import { createHttpServer } from './http/server';
 import { createHandlers } from './memory';
-import { openStore } from './store';
+import { EventBus } from './memory/events';
+import { noSecretStorage, type SecretStore } from './memory/secrets';
+import { openStore, type Store } from './store';
 
 export { version };
 
 export interface StartOptions {
+  /** Where provider keys are kept: Electron's safeStorage on the desktop, none headless. */
+  secrets?: (store: Store) => SecretStore;
   /** The built renderer to serve at `/` (out/renderer). */
   webRoot?: string;
   env?: NodeJS.ProcessEnv;
@@ -38,7 +42,13 @@ export async function startMnemo(config: ServerConfig, options: StartOptions = {
   };
   const store = await openStore({ dataDir: config.dataDir });
   let apiUrl = '';
-  const handlers = createHandlers(store, { version, apiUrl: () => apiUrl, dataDir: config.dataDir, apiKey });
+  const events = new EventBus();
+  const handlers = createHandlers({
+    store,
+    events,
+    secrets: options.secrets?.(store) ?? noSecretStorage,
+    info: { version, apiUrl: () => apiUrl, dataDir: config.dataDir, apiKey },
+  });
   const http = await createHttpServer({
     handlers,
     apiKey: apiKey.current,
@@ -57,6 +67,7 @@ export async function startMnemo(config: ServerConfig, options: StartOptions = {
   apiUrl = address.url;
   return {
     store,
+    events,
     handlers,
     address,
     apiKey: apiKey.current,

@@ -1,10 +1,12 @@
 /** Electron entry: the store, the HTTP API on 127.0.0.1 and the window. */
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { app, BrowserWindow, ipcMain, shell } from 'electron';
+import { app, BrowserWindow, ipcMain, safeStorage, shell } from 'electron';
 import { readServeConfig } from './config';
 import { type Mnemo, startMnemo } from './core';
 import { registerIpc } from './ipc';
+import { safeStorageSecrets } from './memory/secrets';
+import type { Store } from './store';
 
 const rendererDir = path.join(__dirname, '../renderer');
 const rendererIndex = path.join(rendererDir, 'index.html');
@@ -62,12 +64,13 @@ let mnemo: Mnemo | undefined;
 
 async function start(): Promise<void> {
   const config = readServeConfig([], process.env, app.getPath('userData'));
+  const options = { secrets: (store: Store) => safeStorageSecrets(store, safeStorage) };
   try {
-    mnemo = await startMnemo(config);
+    mnemo = await startMnemo(config, options);
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== 'EADDRINUSE') throw error;
     console.warn(`Mnemo: port ${config.port} is taken; the API listens on a free port instead.`);
-    mnemo = await startMnemo({ ...config, port: 0 });
+    mnemo = await startMnemo({ ...config, port: 0 }, options);
   }
   console.log(`Mnemo API listening on ${mnemo.address.url}`);
   registerIpc(ipcMain, mnemo.handlers, isTrustedSender);

@@ -6,7 +6,36 @@
  * it a handler in src/main/memory.
  */
 import { z } from 'zod';
+import {
+  CreateFlowBody,
+  DeleteFlowQuery,
+  Flow,
+  FlowKey,
+  FlowList,
+  Settings,
+  TestFlowResult,
+  UpdateFlowBody,
+} from './schemas/flows';
 import { ApiKeyInfo, Health, ServerInfo } from './schemas/health';
+import {
+  BulkDeleteBody,
+  ContinueBody,
+  ContinueResult,
+  Count,
+  DeleteSessionQuery,
+  PurgeTrashQuery,
+  RenameBody,
+  SearchQuery,
+  SearchResult,
+  SessionDetail,
+  SessionDetailQuery,
+  SessionKey,
+  SessionList,
+  SessionListQuery,
+  SessionSummary,
+  TrashIds,
+  TrashList,
+} from './schemas/sessions';
 
 type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 type Shape = z.ZodRawShape;
@@ -77,6 +106,134 @@ export const operations = {
     summary: 'Replace the API key with a new random one; the old one stops working at once',
     body: z.object({}),
     output: ApiKeyInfo,
+  }),
+  getSettings: op({
+    method: 'GET',
+    path: '/api/v1/settings',
+    summary: 'Settings kept in the database (CORS allowlist)',
+    output: Settings,
+  }),
+  updateSettings: op({
+    method: 'PUT',
+    path: '/api/v1/settings',
+    summary: 'Replace the settings kept in the database',
+    body: Settings,
+    output: Settings,
+  }),
+
+  listFlows: op({
+    method: 'GET',
+    path: '/api/v1/flows',
+    summary: 'Every flow with its live session count ("default" first)',
+    output: FlowList,
+  }),
+  createFlow: op({
+    method: 'POST',
+    path: '/api/v1/flows',
+    summary: 'Create a flow and its responder',
+    body: CreateFlowBody,
+    output: Flow,
+  }),
+  updateFlow: op({
+    method: 'PATCH',
+    path: '/api/v1/flows/:flowId',
+    summary: 'Rename a flow or change its responder / provider key',
+    params: FlowKey,
+    body: UpdateFlowBody,
+    output: Flow,
+  }),
+  deleteFlow: op({
+    method: 'DELETE',
+    path: '/api/v1/flows/:flowId',
+    summary: 'Delete a flow and all its conversations (needs ?confirm=true; not "default")',
+    params: FlowKey,
+    query: DeleteFlowQuery,
+    output: Count,
+  }),
+  testFlow: op({
+    method: 'POST',
+    path: '/api/v1/flows/:flowId/test',
+    summary: "Check that the flow's responder answers (test connection)",
+    params: FlowKey,
+    body: z.object({}),
+    output: TestFlowResult,
+  }),
+
+  listSessions: op({
+    method: 'GET',
+    path: '/api/v1/sessions',
+    summary: 'Conversations matching a filter, keyset-paged',
+    query: SessionListQuery,
+    output: SessionList,
+  }),
+  getSession: op({
+    method: 'GET',
+    path: '/api/v1/sessions/:flowId/:sessionId',
+    summary: 'One conversation with its messages, oldest first, paged',
+    params: SessionKey,
+    query: SessionDetailQuery,
+    output: SessionDetail,
+  }),
+  renameSession: op({
+    method: 'PATCH',
+    path: '/api/v1/sessions/:flowId/:sessionId',
+    summary: 'Rename a conversation',
+    params: SessionKey,
+    body: RenameBody,
+    output: SessionSummary,
+  }),
+  deleteSession: op({
+    method: 'DELETE',
+    path: '/api/v1/sessions/:flowId/:sessionId',
+    summary: 'Move a conversation to the trash (?hard=true deletes it for good)',
+    params: SessionKey,
+    query: DeleteSessionQuery,
+    output: Count,
+  }),
+  deleteSessions: op({
+    method: 'POST',
+    path: '/api/v1/sessions/delete',
+    summary: 'Move every conversation matching a filter to the trash; 409 unless expectedCount matches',
+    body: BulkDeleteBody,
+    output: Count,
+  }),
+  continueSession: op({
+    method: 'POST',
+    path: '/api/v1/sessions/:flowId/:sessionId/messages',
+    summary: "Add a person's message and the flow responder's answer (chatType INTERNAL)",
+    params: SessionKey,
+    body: ContinueBody,
+    output: ContinueResult,
+  }),
+
+  listTrash: op({
+    method: 'GET',
+    path: '/api/v1/trash',
+    summary: 'Conversations in the trash, most recently trashed first',
+    query: SessionDetailQuery,
+    output: TrashList,
+  }),
+  restoreTrash: op({
+    method: 'POST',
+    path: '/api/v1/trash/restore',
+    summary: 'Restore conversations from the trash (merging into a live one with the same key)',
+    body: TrashIds,
+    output: Count,
+  }),
+  purgeTrash: op({
+    method: 'DELETE',
+    path: '/api/v1/trash',
+    summary: 'Delete conversations in the trash for good (all, or ?ids=1,2)',
+    query: PurgeTrashQuery,
+    output: Count,
+  }),
+
+  search: op({
+    method: 'GET',
+    path: '/api/v1/search',
+    summary: 'Full-text search over messages, with highlighted snippets',
+    query: SearchQuery,
+    output: SearchResult,
   }),
 } satisfies Record<string, Operation>;
 

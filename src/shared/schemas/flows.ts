@@ -22,13 +22,50 @@ export const OpenAiResponder = z.object({
 export const ResponderConfig = z.discriminatedUnion('kind', [EchoResponder, OpenAiResponder]);
 export type ResponderConfig = z.infer<typeof ResponderConfig>;
 
+export const FlowName = z.string().trim().min(1).max(200);
+
+/** A flow as the native API shows it: never its secret, only whether it has one. */
 export const Flow = z.object({
   id: FlowId,
   name: z.string(),
   responder: ResponderConfig,
+  hasApiKey: z.boolean(),
+  sessionCount: z.number().int(),
   createdAt: z.string(),
   updatedAt: z.string(),
 });
 export type Flow = z.infer<typeof Flow>;
+
+export const FlowList = z.object({ items: z.array(Flow) });
+
+/** A provider key to keep (safeStorage where available); null removes it. */
+const ApiKeyInput = z.string().min(1).max(1000).nullable().optional();
+
+export const CreateFlowBody = z.object({
+  id: FlowId.optional().describe('defaults to a new UUID'),
+  name: FlowName,
+  responder: ResponderConfig.default({ kind: 'echo' }),
+  apiKey: ApiKeyInput,
+});
+
+export const UpdateFlowBody = z.object({
+  name: FlowName.optional(),
+  responder: ResponderConfig.optional(),
+  apiKey: ApiKeyInput,
+});
+
+export const FlowKey = z.object({ flowId: FlowId });
+
+export const DeleteFlowQuery = z.object({
+  confirm: z.literal('true', { error: 'deleting a flow deletes its conversations: add ?confirm=true' }),
+});
+
+export const TestFlowResult = z.object({ ok: z.boolean(), message: z.string(), latencyMs: z.number() });
+
+export const Settings = z.object({
+  /** Origins allowed CORS grants, besides MNEMO_CORS_ORIGINS. */
+  corsOrigins: z.array(z.url()).max(50),
+});
+export type Settings = z.infer<typeof Settings>;
 
 export const DEFAULT_FLOW_ID = 'default';

@@ -1,0 +1,137 @@
+import { z } from 'zod';
+import { ChatType, FlowId, IsoTime, MessageContent, queryDate, Role, SessionId, SortOrder } from './common';
+
+/** A message as the native API and the window show it. */
+export const Message = z.object({
+  id: z.string(),
+  role: Role,
+  content: z.string(),
+  createdAt: IsoTime,
+  chatId: z.string(),
+  chatType: ChatType,
+  metadata: z.record(z.string(), z.unknown()).nullable(),
+});
+export type Message = z.infer<typeof Message>;
+
+/** Highlighted text: each match is wrapped in HIGHLIGHT_START / HIGHLIGHT_END (private-use characters). */
+export const HIGHLIGHT_START = '\uE000';
+export const HIGHLIGHT_END = '\uE001';
+const Snippet = z.string().describe('text with each match wrapped in U+E000 … U+E001');
+
+export const SessionSummary = z.object({
+  flowId: z.string(),
+  flowName: z.string(),
+  sessionId: z.string(),
+  title: z.string(),
+  preview: z.string(),
+  messageCount: z.number().int(),
+  createdAt: IsoTime,
+  updatedAt: IsoTime,
+  /** With `q`: where the text matched. */
+  snippet: Snippet.optional(),
+});
+export type SessionSummary = z.infer<typeof SessionSummary>;
+
+const limit = (max: number, fallback: number) => z.coerce.number().int().min(1).max(max).default(fallback);
+
+/** Which sessions a list, a bulk delete or an export addresses. */
+export const SessionFilter = z.object({
+  flowId: FlowId.optional(),
+  q: z.string().max(1000).optional().describe('full-text search over message content and titles'),
+  startDate: queryDate('start').optional(),
+  endDate: queryDate('end').optional(),
+});
+export type SessionFilterInput = z.input<typeof SessionFilter>;
+
+export const SessionListQuery = SessionFilter.extend({
+  sort: SortOrder.default('DESC'),
+  by: z.enum(['updated', 'created']).default('updated'),
+  limit: limit(500, 50),
+  cursor: z.string().max(2000).optional(),
+});
+export type SessionListInput = z.input<typeof SessionListQuery>;
+
+export const SessionList = z.object({
+  items: z.array(SessionSummary),
+  nextCursor: z.string().nullable(),
+  total: z.number().int(),
+});
+export type SessionList = z.infer<typeof SessionList>;
+
+export const SessionKey = z.object({ flowId: FlowId, sessionId: SessionId });
+
+export const SessionDetailQuery = z.object({
+  limit: limit(1000, 200),
+  cursor: z.string().max(2000).optional(),
+});
+
+export const SessionDetail = SessionSummary.extend({
+  messages: z.array(Message),
+  nextCursor: z.string().nullable(),
+});
+export type SessionDetail = z.infer<typeof SessionDetail>;
+
+export const RenameBody = z.object({ title: z.string().trim().min(1).max(200) });
+
+export const DeleteSessionQuery = z.object({
+  hard: z
+    .enum(['true', 'false'])
+    .optional()
+    .transform((v) => v === 'true'),
+});
+
+export const BulkDeleteBody = z.object({
+  filter: SessionFilter,
+  /** What the window showed: the delete is refused (409) unless the filter matches exactly this many now. */
+  expectedCount: z.number().int().min(0),
+});
+
+export const TrashItem = SessionSummary.extend({
+  /** Names this conversation in the trash (restore, purge). */
+  trashId: z.number().int(),
+  trashedAt: IsoTime,
+});
+export type TrashItem = z.infer<typeof TrashItem>;
+
+export const TrashList = z.object({
+  items: z.array(TrashItem),
+  nextCursor: z.string().nullable(),
+  total: z.number().int(),
+});
+
+export const TrashIds = z.object({ ids: z.array(z.number().int().min(1)).min(1).max(10_000) });
+
+export const PurgeTrashQuery = z.object({
+  ids: z
+    .string()
+    .regex(/^\d+(,\d+)*$/, 'must be comma-separated trash ids')
+    .optional()
+    .describe('only these trash ids; without it, empty the whole trash'),
+});
+
+export const SearchQuery = z.object({
+  q: z.string().min(1).max(1000),
+  flowId: FlowId.optional(),
+  limit: limit(200, 50),
+});
+
+export const SearchHit = z.object({
+  messageId: z.string(),
+  flowId: z.string(),
+  flowName: z.string(),
+  sessionId: z.string(),
+  title: z.string(),
+  role: Role,
+  createdAt: IsoTime,
+  snippet: Snippet,
+});
+export const SearchResult = z.object({ items: z.array(SearchHit) });
+
+export const ContinueBody = z.object({
+  content: MessageContent,
+  /** Set by the window to receive `answer.delta` events for this answer while it streams. */
+  requestId: z.string().max(100).optional(),
+});
+export const ContinueResult = z.object({ question: Message, answer: Message });
+
+export const Count = z.object({ count: z.number().int() });
