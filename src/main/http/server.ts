@@ -79,10 +79,10 @@ export async function createHttpServer(options: HttpServerOptions) {
     await app.register(fastifyStatic, {
       root: options.webRoot,
       setHeaders: (res, file) => {
-        res.header('X-Content-Type-Options', 'nosniff');
+        res.setHeader('X-Content-Type-Options', 'nosniff');
         if (file.endsWith('.html')) {
-          res.header('Content-Security-Policy', WEB_CSP);
-          res.header('Cache-Control', 'no-store');
+          res.setHeader('Content-Security-Policy', WEB_CSP);
+          res.setHeader('Cache-Control', 'no-store');
         }
       },
     });
