@@ -12,9 +12,10 @@ import {
   saveApiKey,
 } from './config';
 import { createHttpServer } from './http/server';
-import { createHandlers } from './memory';
+import { createHandlers, type ServiceContext } from './memory';
 import { EventBus } from './memory/events';
 import { noSecretStorage, type SecretStore } from './memory/secrets';
+import { SettingsService } from './memory/settings';
 import { openStore, type Store } from './store';
 
 export { version };
@@ -43,16 +44,20 @@ export async function startMnemo(config: ServerConfig, options: StartOptions = {
   const store = await openStore({ dataDir: config.dataDir });
   let apiUrl = '';
   const events = new EventBus();
-  const handlers = createHandlers({
+  const settings = await SettingsService.load(store, config.corsOrigins);
+  const context: ServiceContext = {
     store,
     events,
     secrets: options.secrets?.(store) ?? noSecretStorage,
     info: { version, apiUrl: () => apiUrl, dataDir: config.dataDir, apiKey },
-  });
+    settings,
+  };
+  const handlers = createHandlers(context);
   const http = await createHttpServer({
     handlers,
+    context,
     apiKey: apiKey.current,
-    corsOrigins: config.corsOrigins,
+    corsOrigins: () => settings.allowedOrigins(),
     hostCheck: isLoopbackHost(config.host),
     webRoot: options.webRoot,
     version,

@@ -1,60 +1,27 @@
 /** Electron entry: the store, the HTTP API on 127.0.0.1 and the window. */
 import path from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { app, BrowserWindow, ipcMain, safeStorage, shell } from 'electron';
+import { EVENT_CHANNEL } from '../shared/schemas/events';
 import { readServeConfig } from './config';
 import { type Mnemo, startMnemo } from './core';
 import { registerIpc } from './ipc';
 import { safeStorageSecrets } from './memory/secrets';
 import type { Store } from './store';
+import { guardNavigation, mainWindowOptions, trustedPage } from './window-options';
 
 const rendererDir = path.join(__dirname, '../renderer');
 const rendererIndex = path.join(rendererDir, 'index.html');
 const devServerUrl = process.env.ELECTRON_RENDERER_URL;
 
 /** Only Mnemo's own page may call IPC: the built index.html, or the dev server in development. */
-export function isTrustedSender(url: string | undefined): boolean {
-  if (!url) return false;
-  if (devServerUrl && url.startsWith(devServerUrl)) return true;
-  return url.split('#')[0]?.split('?')[0] === pathToFileURL(rendererIndex).href;
-}
+export const isTrustedSender = trustedPage(rendererIndex, devServerUrl);
 
-function openExternal(url: string): void {
-  if (/^https?:\/\//i.test(url)) void shell.openExternal(url);
-}
+const openExternal = (url: string) => void shell.openExternal(url);
 
 function createWindow(): BrowserWindow {
-  const win = new BrowserWindow({
-    width: 1280,
-    height: 820,
-    minWidth: 720,
-    minHeight: 480,
-    show: false,
-    title: 'Mnemo',
-    autoHideMenuBar: true,
-    webPreferences: {
-      preload: path.join(__dirname, '../preload/index.js'),
-      contextIsolation: true,
-      sandbox: true,
-      nodeIntegration: false,
-      nodeIntegrationInSubFrames: false,
-      webSecurity: true,
-      allowRunningInsecureContent: false,
-      webviewTag: false,
-      spellcheck: false,
-    },
-  });
+  const win = new BrowserWindow(mainWindowOptions(path.join(__dirname, '../preload/index.js')));
   win.once('ready-to-show', () => win.show());
-  // No new windows and no navigation away from Mnemo: links open in the system browser.
-  win.webContents.setWindowOpenHandler(({ url }) => {
-    openExternal(url);
-    return { action: 'deny' };
-  });
-  win.webContents.on('will-navigate', (event, url) => {
-    if (isTrustedSender(url)) return;
-    event.preventDefault();
-    openExternal(url);
-  });
+  guardNavigation(win.webContents, isTrustedSender, openExternal);
   if (devServerUrl) void win.loadURL(devServerUrl);
   else void win.loadFile(rendererIndex);
   return win;
@@ -74,6 +41,12 @@ async function start(): Promise<void> {
   }
   console.log(`Mnemo API listening on ${mnemo.address.url}`);
   registerIpc(ipcMain, mnemo.handlers, isTrustedSender);
+  // Every window hears what the SSE stream tells web pages.
+  mnemo.events.subscribe((event) => {
+    for (const win of BrowserWindow.getAllWindows()) {
+      if (!win.webContents.isDestroyed()) win.webContents.send(EVENT_CHANNEL, event);
+    }
+  });
   createWindow();
 }
 

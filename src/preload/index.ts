@@ -4,9 +4,19 @@
  */
 import { contextBridge, ipcRenderer } from 'electron';
 import { ipcChannel, type MnemoBridge, operationNames } from '../shared/contract';
+import { EVENT_CHANNEL, type MnemoEvent } from '../shared/schemas/events';
 
-const bridge = Object.fromEntries(
+const operationsBridge = Object.fromEntries(
   operationNames.map((name) => [name, (input: unknown) => ipcRenderer.invoke(ipcChannel(name), input ?? {})]),
-) as MnemoBridge;
+) as Omit<MnemoBridge, 'onEvent'>;
+
+const bridge: MnemoBridge = {
+  ...operationsBridge,
+  onEvent(listener) {
+    const forward = (_: Electron.IpcRendererEvent, event: MnemoEvent) => listener(event);
+    ipcRenderer.on(EVENT_CHANNEL, forward);
+    return () => void ipcRenderer.removeListener(EVENT_CHANNEL, forward);
+  },
+};
 
 contextBridge.exposeInMainWorld('mnemo', bridge);

@@ -6,6 +6,7 @@
  * it a handler in src/main/memory.
  */
 import { z } from 'zod';
+import type { MnemoEvent } from './schemas/events';
 import {
   CreateFlowBody,
   DeleteFlowQuery,
@@ -155,7 +156,6 @@ export const operations = {
     path: '/api/v1/flows/:flowId/test',
     summary: "Check that the flow's responder answers (test connection)",
     params: FlowKey,
-    body: z.object({}),
     output: TestFlowResult,
   }),
 
@@ -307,4 +307,7 @@ export class ApiError extends Error {
 }
 
 /** What the preload exposes as `window.mnemo`: results as data (errors lose their class crossing the bridge). */
-export type MnemoBridge = { [N in OperationName]: (input: Input<N>) => Promise<IpcResult<Output<N>>> };
+export type MnemoBridge = { [N in OperationName]: (input: Input<N>) => Promise<IpcResult<Output<N>>> } & {
+  /** Every event of the main process's bus (the IPC twin of GET /api/v1/events); returns the unsubscribe. */
+  onEvent(listener: (event: MnemoEvent) => void): () => void;
+};

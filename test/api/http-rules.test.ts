@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { LATEST_SCHEMA_VERSION } from '../../src/main/store';
 import { rawRequest } from '../helpers/raw-http';
 import { startTestServer, type TestServer } from '../helpers/server';
 
@@ -13,7 +14,7 @@ describe('GET /api/v1/health', () => {
     const res = await fetch(`${server.url}/api/v1/health`);
     expect(res.status).toBe(200);
     const body = (await res.json()) as { version: string };
-    expect(body).toMatchObject({ status: 'ok', schemaVersion: 3 });
+    expect(body).toMatchObject({ status: 'ok', schemaVersion: LATEST_SCHEMA_VERSION });
     expect(body.version).toMatch(/^\d+\.\d+\.\d+/);
   });
 });

@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { type Mnemo, startMnemo } from '../../src/main/core';
+import { type Mnemo, type StartOptions, startMnemo } from '../../src/main/core';
 import { tempDir } from './tmp';
 
 export interface TestServer {
@@ -15,13 +15,13 @@ export interface TestServer {
 
 /** The real server on a free port, over a temp data dir. */
 export async function startTestServer(
-  options: { env?: NodeJS.ProcessEnv; corsOrigins?: string[] } = {},
+  options: { env?: NodeJS.ProcessEnv; corsOrigins?: string[]; secrets?: StartOptions['secrets'] } = {},
 ): Promise<TestServer> {
   const tmp = tempDir();
   const dataDir = path.join(tmp.dir, 'data');
   const mnemo = await startMnemo(
     { host: '127.0.0.1', port: 0, dataDir, corsOrigins: options.corsOrigins ?? [] },
-    { env: options.env ?? {} },
+    { env: options.env ?? {}, secrets: options.secrets },
   );
   const url = mnemo.address.url;
   return {

@@ -66,3 +66,17 @@ export function handleError(error: FastifyError, request: FastifyRequest, reply:
   request.log.error({ err: error }, 'unhandled error');
   return reply.status(500).send(errorBody(request, 500, 'internal error; see the server log'));
 }
+
+/**
+ * The router's own refusals (a path that is not valid percent-encoded UTF-8, an overlong
+ * path segment), which come before any hook, in the same JSON shape, without echoing
+ * the URL (its query string may hold something secret).
+ */
+export function handleRouterError(error: FastifyError, request: FastifyRequest, reply: FastifyReply) {
+  const status = error.statusCode ?? 400;
+  const message =
+    error.code === 'FST_ERR_BAD_URL'
+      ? 'the path is not valid percent-encoded UTF-8'
+      : 'a path segment is too long';
+  return reply.status(status).send(errorBody(request, status, message));
+}

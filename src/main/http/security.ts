@@ -13,7 +13,8 @@ export interface SecurityOptions {
   apiKey: () => string;
   /** Allowed `Host` values, or null to skip the check (bound to a non-loopback address). */
   allowedHosts: () => Set<string> | null;
-  corsOrigins: string[];
+  /** Origins that get CORS grants now (read per request: Settings can change them). */
+  corsOrigins: () => readonly string[];
 }
 
 /** Routes a client may call without the key. */
@@ -43,7 +44,7 @@ async function security(app: FastifyInstance, options: SecurityOptions) {
         .send(errorBody(request, 403, 'Host header not allowed (DNS-rebinding protection)'));
     }
     const origin = request.headers.origin;
-    if (origin && options.corsOrigins.includes(origin)) {
+    if (origin && options.corsOrigins().includes(origin)) {
       reply.header('Access-Control-Allow-Origin', origin);
       reply.header('Vary', 'Origin');
       if (request.method === 'OPTIONS') {

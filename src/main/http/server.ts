@@ -10,9 +10,15 @@ import {
   type ZodTypeProvider,
 } from 'fastify-type-provider-zod';
 import type { Handlers } from '../../shared/contract';
-import { errorBody, handleError } from './errors';
+import type { ServiceContext } from '../memory';
+import { handleClientError } from './client-errors';
+import { errorBody, handleError, handleRouterError } from './errors';
+import { eventRoutes } from './events';
+import { flowiseRoutes } from './flowise';
 import { nativeRoutes } from './native';
+import { predictionRoutes } from './prediction';
 import security from './security';
+import { simRoutes } from './sim';
 
 export const BODY_LIMIT = 2 * 1024 * 1024;
 
@@ -22,8 +28,11 @@ const WEB_CSP =
 
 export interface HttpServerOptions {
   handlers: Handlers;
+  /** What the Flowise, Sim and prediction routes build their services from. */
+  context: ServiceContext;
   apiKey: () => string;
-  corsOrigins: string[];
+  /** Origins that get CORS grants, read on each request (the allowlist can change). */
+  corsOrigins: () => readonly string[];
   /** Skip the Host check (bound to a non-loopback address on purpose). */
   hostCheck: boolean;
   /** The built renderer, served at `/` when present. */
@@ -45,6 +54,8 @@ export async function createHttpServer(options: HttpServerOptions) {
     routerOptions: { maxParamLength: 1000 },
     // Node answers 400 to a request without Host; the Host check answers 403 instead.
     http: { requireHostHeader: false },
+    frameworkErrors: handleRouterError,
+    clientErrorHandler: handleClientError,
   }).withTypeProvider<ZodTypeProvider>();
 
   app.setValidatorCompiler(validatorCompiler);
@@ -73,6 +84,10 @@ export async function createHttpServer(options: HttpServerOptions) {
   });
 
   await app.register(nativeRoutes, { handlers: options.handlers });
+  await app.register(eventRoutes, { events: options.context.events });
+  await app.register(flowiseRoutes, { context: options.context });
+  await app.register(predictionRoutes, { context: options.context });
+  await app.register(simRoutes, { context: options.context });
   app.get('/api/v1/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 
   if (options.webRoot && fs.existsSync(options.webRoot)) {

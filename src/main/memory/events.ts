@@ -17,6 +17,11 @@ export class EventBus {
     this.emitter.emit('event', event);
   }
 
+  /** How many listeners are subscribed (open pages and windows). */
+  get subscribers(): number {
+    return this.emitter.listenerCount('event');
+  }
+
   /** Returns the unsubscribe function. */
   subscribe(listener: (event: MnemoEvent) => void): () => void {
     this.emitter.on('event', listener);

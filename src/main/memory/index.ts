@@ -1,41 +1,34 @@
 import type { Handlers } from '../../shared/contract';
-import { HttpError } from '../http/errors';
 import type { Store } from '../store';
 import type { EventBus } from './events';
+import { flowHandlers, flowService } from './flows';
+import { createPredictionService } from './prediction';
+import { searchHandlers } from './search';
 import type { SecretStore } from './secrets';
+import { sessionHandlers } from './sessions';
+import { type SettingsService, settingsHandlers } from './settings';
 import { type SystemInfo, systemHandlers } from './system';
+import { trashHandlers } from './trash';
 
 export interface ServiceContext {
   store: Store;
   events: EventBus;
   secrets: SecretStore;
   info: SystemInfo;
+  settings: SettingsService;
 }
-
-const notYet = (name: string) => async (): Promise<never> => {
-  throw new HttpError(501, `${name} is not implemented yet`);
-};
 
 /** Every operation's handler, for the HTTP routes and the IPC bridge alike. */
 export function createHandlers(context: ServiceContext): Handlers {
+  const prediction = createPredictionService(context);
   return {
     ...systemHandlers(context.store, context.info),
-    getSettings: notYet('getSettings'),
-    updateSettings: notYet('updateSettings'),
-    listFlows: notYet('listFlows'),
-    createFlow: notYet('createFlow'),
-    updateFlow: notYet('updateFlow'),
-    deleteFlow: notYet('deleteFlow'),
-    testFlow: notYet('testFlow'),
-    listSessions: notYet('listSessions'),
-    getSession: notYet('getSession'),
-    renameSession: notYet('renameSession'),
-    deleteSession: notYet('deleteSession'),
-    deleteSessions: notYet('deleteSessions'),
-    continueSession: notYet('continueSession'),
-    listTrash: notYet('listTrash'),
-    restoreTrash: notYet('restoreTrash'),
-    purgeTrash: notYet('purgeTrash'),
-    search: notYet('search'),
+    ...settingsHandlers(context.settings),
+    ...flowHandlers(flowService(context)),
+    testFlow: prediction.testFlow,
+    ...sessionHandlers(context.store, context.events),
+    continueSession: prediction.continueSession,
+    ...trashHandlers(context.store, context.events),
+    ...searchHandlers(context.store),
   };
 }

@@ -1,5 +1,5 @@
 import type { Db } from './database';
-import type { FlowRecord } from './types';
+import type { FlowRecord, FlowWithCount } from './types';
 import type { WriteQueue } from './write-queue';
 
 interface FlowRow {
@@ -31,9 +31,30 @@ export function flowQueries(db: Db, writes: WriteQueue) {
     'UPDATE flows SET name = @name, responder = @responder, updated_at = @now WHERE id = @id',
   );
   const remove = db.prepare<[string]>('DELETE FROM flows WHERE id = ?');
+  const liveSessions =
+    '(SELECT count(*) FROM conversations c WHERE c.flow_id = f.id AND c.trashed_at IS NULL)';
+  const allCounted = db.prepare<[], FlowRow & { session_count: number }>(
+    `SELECT f.*, ${liveSessions} AS session_count FROM flows f ORDER BY f.id = 'default' DESC, f.name, f.id`,
+  );
+  const oneCounted = db.prepare<[string], FlowRow & { session_count: number }>(
+    `SELECT f.*, ${liveSessions} AS session_count FROM flows f WHERE f.id = ?`,
+  );
+  const conversationsOf = db.prepare<[string], { n: number }>(
+    'SELECT count(*) AS n FROM conversations WHERE flow_id = ?',
+  );
+  const withCount = (row: FlowRow & { session_count: number }): FlowWithCount => ({
+    ...toFlow(row),
+    sessionCount: row.session_count,
+  });
 
   return {
     listFlows: async (): Promise<FlowRecord[]> => all.all().map(toFlow),
+    /** Every flow with how many live (not trashed) conversations it holds. */
+    listFlowsWithCounts: async (): Promise<FlowWithCount[]> => allCounted.all().map(withCount),
+    getFlowWithCount: async (id: string): Promise<FlowWithCount | undefined> => {
+      const row = oneCounted.get(id);
+      return row && withCount(row);
+    },
     getFlow: async (id: string): Promise<FlowRecord | undefined> => {
       const row = one.get(id);
       return row && toFlow(row);
@@ -49,16 +70,23 @@ export function flowQueries(db: Db, writes: WriteQueue) {
           insertIfAbsent.run({ ...flow, responder: JSON.stringify(flow.responder), now: Date.now() })
             .changes === 1,
       ),
-    /** Creates the flow unless it exists, in the same transaction as whatever follows. */
-    ensureFlowSync: (flow: { id: string; name: string; responder: unknown }): void => {
-      insertIfAbsent.run({ ...flow, responder: JSON.stringify(flow.responder), now: Date.now() });
-    },
+    /** Creates the flow unless it exists, in the same transaction as whatever follows; true when created. */
+    ensureFlowSync: (flow: { id: string; name: string; responder: unknown }): boolean =>
+      insertIfAbsent.run({ ...flow, responder: JSON.stringify(flow.responder), now: Date.now() }).changes ===
+      1,
     updateFlow: (flow: { id: string; name: string; responder: unknown }): Promise<boolean> =>
       writes.run(
         () =>
           update.run({ ...flow, responder: JSON.stringify(flow.responder), now: Date.now() }).changes === 1,
       ),
-    /** Deletes the flow and, by cascade, its conversations and messages. */
-    deleteFlow: (id: string): Promise<boolean> => writes.run(() => remove.run(id).changes === 1),
+    /**
+     * Deletes the flow and, by cascade, its conversations (trashed ones too) and messages.
+     * Returns how many conversations went, or undefined when there was no such flow.
+     */
+    deleteFlow: (id: string): Promise<number | undefined> =>
+      writes.run(() => {
+        const conversations = conversationsOf.get(id)?.n ?? 0;
+        return remove.run(id).changes === 1 ? conversations : undefined;
+      }),
   };
 }

@@ -6,13 +6,24 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { DEFAULT_FLOW_ID } from '../../shared/schemas/flows';
+import { bulkInsertQueries } from './bulk-insert';
 import { openDatabase } from './database';
 import { flowQueries } from './flows';
 import { messageQueries } from './messages';
 import { LATEST_SCHEMA_VERSION, migrate } from './migrations';
+import { searchQueries } from './search';
+import { sessionQueries } from './sessions';
 import { settingQueries } from './settings';
+import { simMemoryQueries } from './sim-memories';
+import { trashQueries } from './trash';
 import { WriteQueue } from './write-queue';
 
+export type { BulkConversation } from './bulk-insert';
+export type { SearchHitRecord } from './search';
+export type { SessionFilter } from './session-filter';
+export type { MessagePosition, SessionListOptions, SessionSummaryRecord, SortKey } from './sessions';
+export type { MemoryFilter, MemoryMessageRecord, MemoryRecord } from './sim-memories';
+export type { SessionKeyRecord, TrashRecord } from './trash';
 export type { ConversationRecord, FlowRecord, MessageFilter, MessageRecord, NewMessage } from './types';
 
 export const DATABASE_FILE = 'mnemo.db';
@@ -45,6 +56,11 @@ export async function openStore(options: StoreOptions) {
     ...flows,
     ...messages,
     ...settingQueries(db, writes),
+    ...simMemoryQueries(db, writes, ensureFlowSync, appendSync),
+    ...sessionQueries(db, writes),
+    ...trashQueries(db, writes, refreshSync),
+    ...searchQueries(db),
+    ...bulkInsertQueries(db, writes, refreshSync),
     /** Finishes queued writes, checkpoints the WAL into the main file and closes. */
     close: async (): Promise<void> => {
       if (closed) return;

@@ -54,6 +54,12 @@ export const toConversation = (row: ConversationRow): ConversationRecord => ({
   trashedAt: row.trashed_at,
 });
 
+/** What a Flowise-style delete removed: messages, and per conversation whether it went too. */
+export interface MessageDeletion {
+  count: number;
+  sessions: Array<{ sessionId: string; emptied: boolean }>;
+}
+
 /** Cuts text to n characters (not UTF-16 units), on one line. */
 export function cut(text: string, n: number): string {
   const flat = text.replace(/\s+/g, ' ').trim();
@@ -121,6 +127,9 @@ export function messageQueries(db: Db, writes: WriteQueue) {
        title = CASE WHEN title_custom = 0 THEN @title ELSE title END WHERE id = @id`,
   );
   const deleteIfEmpty = db.prepare<[number]>('DELETE FROM conversations WHERE id = ? AND message_count = 0');
+  const trashOne = db.prepare<[number, number]>(
+    'UPDATE conversations SET trashed_at = ? WHERE id = ? AND trashed_at IS NULL',
+  );
 
   /** Recomputes a conversation's derived fields from its messages; deletes it when none are left. */
   function refreshSync(id: number): void {
@@ -220,19 +229,42 @@ export function messageQueries(db: Db, writes: WriteQueue) {
     /**
      * Deletes the messages matching a filter in one transaction; conversations left
      * empty go too, the others get their derived fields recomputed. Returns how many
-     * messages went.
+     * messages went and which conversations they came from.
      */
-    deleteMessages: (filter: MessageFilter): Promise<number> =>
+    deleteMessages: (filter: MessageFilter): Promise<MessageDeletion> =>
       writes.run(() => {
         const where = messageWhere(filter);
         const touched = cached(
-          `SELECT DISTINCT m.conversation_id AS id FROM messages m JOIN conversations c ON c.id = m.conversation_id WHERE ${where.sql}`,
-        ).all(where.params) as Array<{ id: number }>;
-        const deleted = cached(
+          `SELECT DISTINCT c.id, c.session_id FROM messages m JOIN conversations c ON c.id = m.conversation_id WHERE ${where.sql}`,
+        ).all(where.params) as Array<{ id: number; session_id: string }>;
+        const count = cached(
           `DELETE FROM messages WHERE seq IN (SELECT m.seq FROM messages m JOIN conversations c ON c.id = m.conversation_id WHERE ${where.sql})`,
         ).run(where.params).changes;
-        for (const { id } of touched) refreshSync(id);
-        return deleted;
+        const sessions = touched.map(({ id, session_id }) => {
+          refreshSync(id);
+          return { sessionId: session_id, emptied: byId.get(id) === undefined };
+        });
+        return { count, sessions };
+      }),
+
+    /**
+     * Moves every live conversation with at least one message matching the filter to
+     * the trash, whole, in one transaction. Returns how many messages they hold and
+     * their session ids.
+     */
+    trashConversations: (filter: MessageFilter): Promise<{ count: number; sessionIds: string[] }> =>
+      writes.run(() => {
+        const where = messageWhere(filter);
+        const matching = cached(
+          `SELECT t.id, t.session_id, t.message_count FROM conversations t WHERE t.id IN
+             (SELECT m.conversation_id FROM messages m JOIN conversations c ON c.id = m.conversation_id WHERE ${where.sql})`,
+        ).all(where.params) as Array<{ id: number; session_id: string; message_count: number }>;
+        const now = Date.now();
+        for (const { id } of matching) trashOne.run(now, id);
+        return {
+          count: matching.reduce((n, c) => n + c.message_count, 0),
+          sessionIds: matching.map((c) => c.session_id),
+        };
       }),
   };
 }

@@ -10,6 +10,11 @@ export interface FlowRecord {
   updatedAt: number;
 }
 
+export interface FlowWithCount extends FlowRecord {
+  /** Live (not trashed) conversations. */
+  sessionCount: number;
+}
+
 export interface ConversationRecord {
   /** Internal row id: stable, also names a conversation in the trash. */
   id: number;

@@ -11,12 +11,22 @@ export const FlowId = z
 // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are exactly what this rejects
 const CONTROL_CHARS = /[\u0000-\u001f\u007f]/;
 
+/**
+ * A lone UTF-16 surrogate has no UTF-8 form: SQLite would keep bytes that read back as
+ * U+FFFD, so two different ids would show as one and text would not read back equal.
+ * Such strings are refused instead of mangled.
+ */
+const LONE_SURROGATE = /\p{Cs}/u;
+export const isWellFormed = (s: string): boolean => !LONE_SURROGATE.test(s);
+export const NOT_WELL_FORMED = 'must be well-formed Unicode (no lone surrogate)';
+
 /** A conversation's id within its flow: taken verbatim, case-sensitive, no control characters. */
 export const SessionId = z
   .string()
   .min(1, 'must not be empty')
   .max(255, 'must be at most 255 characters')
-  .refine((s) => !CONTROL_CHARS.test(s), 'must not contain control characters');
+  .refine((s) => !CONTROL_CHARS.test(s), 'must not contain control characters')
+  .refine(isWellFormed, NOT_WELL_FORMED);
 
 export const Role = z.enum(['user', 'assistant', 'system']);
 export type Role = z.infer<typeof Role>;
@@ -28,7 +38,8 @@ export type ChatType = z.infer<typeof ChatType>;
 export const MessageContent = z
   .string()
   .min(1, 'must not be empty')
-  .refine((s) => utf8Length(s) <= MAX_CONTENT_BYTES, 'must be at most 1 MiB of UTF-8');
+  .refine((s) => utf8Length(s) <= MAX_CONTENT_BYTES, 'must be at most 1 MiB of UTF-8')
+  .refine(isWellFormed, NOT_WELL_FORMED);
 
 const MAX_CONTENT_BYTES = 1024 * 1024;
 
@@ -55,7 +66,8 @@ const DAY_MS = 86_400_000;
 export function parseQueryDate(text: string, edge: 'start' | 'end'): number | undefined {
   const bare = BARE_DATE.exec(text);
   if (bare) {
-    const ms = Date.UTC(Number(bare[1]), Number(bare[2]) - 1, Number(bare[3]));
+    // Not Date.UTC: it reads years 0-99 as 1900-1999.
+    const ms = Date.parse(`${text}T00:00:00.000Z`);
     if (Number.isNaN(ms) || new Date(ms).toISOString().slice(0, 10) !== text) return undefined;
     return edge === 'end' ? ms + DAY_MS - 1 : ms;
   }

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { FlowId } from './common';
+import { FlowId, isWellFormed, NOT_WELL_FORMED } from './common';
 
 export const EchoResponder = z.object({ kind: z.literal('echo') });
 
@@ -22,7 +22,7 @@ export const OpenAiResponder = z.object({
 export const ResponderConfig = z.discriminatedUnion('kind', [EchoResponder, OpenAiResponder]);
 export type ResponderConfig = z.infer<typeof ResponderConfig>;
 
-export const FlowName = z.string().trim().min(1).max(200);
+export const FlowName = z.string().trim().min(1).max(200).refine(isWellFormed, NOT_WELL_FORMED);
 
 /** A flow as the native API shows it: never its secret, only whether it has one. */
 export const Flow = z.object({
@@ -39,7 +39,7 @@ export type Flow = z.infer<typeof Flow>;
 export const FlowList = z.object({ items: z.array(Flow) });
 
 /** A provider key to keep (safeStorage where available); null removes it. */
-const ApiKeyInput = z.string().min(1).max(1000).nullable().optional();
+export const ApiKeyInput = z.string().min(1).max(1000).nullable().optional();
 
 export const CreateFlowBody = z.object({
   id: FlowId.optional().describe('defaults to a new UUID'),

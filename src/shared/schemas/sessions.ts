@@ -1,5 +1,16 @@
 import { z } from 'zod';
-import { ChatType, FlowId, IsoTime, MessageContent, queryDate, Role, SessionId, SortOrder } from './common';
+import {
+  ChatType,
+  FlowId,
+  IsoTime,
+  isWellFormed,
+  MessageContent,
+  NOT_WELL_FORMED,
+  queryDate,
+  Role,
+  SessionId,
+  SortOrder,
+} from './common';
 
 /** A message as the native API and the window show it. */
 export const Message = z.object({
@@ -71,7 +82,9 @@ export const SessionDetail = SessionSummary.extend({
 });
 export type SessionDetail = z.infer<typeof SessionDetail>;
 
-export const RenameBody = z.object({ title: z.string().trim().min(1).max(200) });
+export const RenameBody = z.object({
+  title: z.string().trim().min(1).max(200).refine(isWellFormed, NOT_WELL_FORMED),
+});
 
 export const DeleteSessionQuery = z.object({
   hard: z

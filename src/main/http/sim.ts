@@ -1,0 +1,130 @@
+/**
+ * Sim-compatible memory routes (SPEC 4.2, the Memory block). Errors answer as
+ * {success:false, error} (errors.ts does that for every /api/memory path).
+ */
+import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import {
+  MEMORY_BODY_KEYS,
+  MemoryAddBody,
+  MemoryAddResult,
+  MemoryAllQuery,
+  MemoryAllResult,
+  MemoryDeleteQuery,
+  MemoryDeleteResult,
+  MemoryGetAnswer,
+  MemoryGetQuery,
+  type MemoryObject,
+} from '../../shared/schemas/sim';
+import type { ServiceContext } from '../memory';
+import { type SimMemoryService, simMemoryService } from '../memory/sim-memory';
+import type { MemoryRecord } from '../store';
+
+const toMemoryObject = (m: MemoryRecord): MemoryObject => ({
+  key: `${m.sessionId}:${m.flowId}`,
+  conversationId: m.sessionId,
+  blockId: m.flowId,
+  blockName: m.flowName,
+  data: m.messages.map((msg) => ({ ...msg.metadata, role: msg.role, content: msg.content })),
+});
+
+const found = (memories: MemoryRecord[]) => ({
+  success: true as const,
+  memories: memories.map(toMemoryObject),
+  message: `Found ${memories.length} memories`,
+});
+
+async function allMemories(memory: SimMemoryService, limit: number, cursor?: string) {
+  const page = await memory.page(limit, cursor);
+  return { ...found(page.memories), nextCursor: page.nextCursor };
+}
+
+const tags = ['sim'];
+
+export async function simRoutes(app: FastifyInstance, options: { context: ServiceContext }) {
+  const typed = app.withTypeProvider<ZodTypeProvider>();
+  const memory = simMemoryService(options.context);
+
+  typed.post(
+    '/api/memory',
+    {
+      schema: {
+        tags,
+        summary: "Append one message to a conversation's memory (creating an unknown block)",
+        body: MemoryAddBody,
+        response: { 200: MemoryAddResult },
+      },
+      // The answer holds the whole conversation on every add: built from typed records, it
+      // skips the zod re-check (which cost more than the rest of the request at 4,000 messages).
+      serializerCompiler: () => (data) => JSON.stringify(data),
+    },
+    async (request) => {
+      const body = request.body;
+      const metadata = Object.fromEntries(
+        Object.entries(body).filter(([key]) => !(MEMORY_BODY_KEYS as readonly string[]).includes(key)),
+      );
+      const added = await memory.add({
+        // The schema refuses a body with neither.
+        conversationId: (body.conversationId ?? body.id) as string,
+        role: body.role,
+        content: body.content,
+        blockId: body.blockId,
+        blockName: body.blockName,
+        metadata,
+      });
+      return { success: true as const, memories: [toMemoryObject(added)] };
+    },
+  );
+
+  typed.get(
+    '/api/memory',
+    {
+      schema: {
+        tags,
+        summary:
+          'Memories by conversationId (or legacy id), blockId, blockName or their intersection; without a filter, every memory (paged)',
+        querystring: MemoryGetQuery,
+        response: { 200: MemoryGetAnswer },
+      },
+    },
+    async (request) => {
+      const { limit, cursor, ...selector } = request.query;
+      if (!memory.hasFilter(selector)) return allMemories(memory, limit, cursor);
+      return found(await memory.find(selector));
+    },
+  );
+
+  typed.get(
+    '/api/memory/all',
+    {
+      schema: {
+        tags,
+        summary: 'Every memory, paged with limit and cursor',
+        querystring: MemoryAllQuery,
+        response: { 200: MemoryAllResult },
+      },
+    },
+    async (request) => allMemories(memory, request.query.limit, request.query.cursor),
+  );
+
+  typed.delete(
+    '/api/memory',
+    {
+      schema: {
+        tags,
+        summary:
+          'Delete the memories matching conversationId (or legacy id), blockId, blockName (at least one)',
+        querystring: MemoryDeleteQuery,
+        response: { 200: MemoryDeleteResult },
+      },
+    },
+    async (request) => {
+      const deletedCount = await memory.remove(request.query);
+      return {
+        success: true as const,
+        message: `Successfully deleted ${deletedCount} memories`,
+        deletedCount,
+      };
+    },
+  );
+}

@@ -1,0 +1,101 @@
+import OpenAI, { APIConnectionError, APIConnectionTimeoutError, APIError } from 'openai';
+import type { ChatCompletionMessageParam } from 'openai/resources/chat/completions';
+import type { ResponderConfig } from '../../../shared/schemas/flows';
+import { HttpError } from '../../http/errors';
+import type { Responder, ResponderInput } from './index';
+
+type OpenAiConfig = Extract<ResponderConfig, { kind: 'openai-compatible' }>;
+
+/** Upstream error text is passed on, cut: a proxy's HTML error page is no message. */
+const DETAIL_LIMIT = 300;
+
+/**
+ * Any server that speaks OpenAI's chat-completions API (OpenAI, Ollama, LM Studio,
+ * llama.cpp, vLLM), through the `openai` client. No retries: a failure is reported at
+ * once as 502 (or 504 past `timeoutMs`, which bounds the whole answer, streamed or not).
+ */
+export function openAiCompatibleResponder(config: OpenAiConfig, apiKey: string | undefined): Responder {
+  const client = new OpenAI({
+    baseURL: config.baseUrl,
+    // The client insists on a key; local servers need none, so then the header is dropped.
+    apiKey: apiKey ?? 'none',
+    defaultHeaders: apiKey ? undefined : { Authorization: null },
+    // Explicit, so the client reads no OPENAI_* variables from the environment.
+    adminAPIKey: null,
+    organization: null,
+    project: null,
+    maxRetries: 0,
+    timeout: config.timeoutMs,
+  });
+
+  const messagesFor = ({ memory, question }: ResponderInput): ChatCompletionMessageParam[] => [
+    ...(config.systemPrompt ? [{ role: 'system' as const, content: config.systemPrompt }] : []),
+    ...memory.map((m) => ({ role: m.role, content: m.content })),
+    { role: 'user', content: question },
+  ];
+
+  return {
+    streaming: true,
+    async answer(input) {
+      const deadline = AbortSignal.timeout(config.timeoutMs);
+      const signal = AbortSignal.any([input.signal, deadline]);
+      const request = {
+        model: config.model,
+        messages: messagesFor(input),
+        temperature: config.temperature,
+      };
+      let text = '';
+      try {
+        if (input.onToken) {
+          const stream = await client.chat.completions.create({ ...request, stream: true }, { signal });
+          for await (const chunk of stream) {
+            const piece = chunk.choices[0]?.delta?.content;
+            if (piece) {
+              text += piece;
+              input.onToken(piece);
+            }
+          }
+        } else {
+          const completion = await client.chat.completions.create(request, { signal });
+          text = completion.choices[0]?.message?.content ?? '';
+        }
+      } catch (error) {
+        if (input.signal.aborted) throw input.signal.reason;
+        throw upstreamError(error, config, deadline.aborted);
+      }
+      if (text === '')
+        throw new HttpError(502, `${config.baseUrl} (model ${config.model}) answered with no text`);
+      return text;
+    },
+  };
+}
+
+function upstreamError(error: unknown, config: OpenAiConfig, timedOut: boolean): HttpError {
+  const where = config.baseUrl;
+  if (timedOut || error instanceof APIConnectionTimeoutError) {
+    return new HttpError(504, `${where} did not answer within ${config.timeoutMs} ms (the flow's timeoutMs)`);
+  }
+  if (error instanceof APIConnectionError) {
+    return new HttpError(502, `could not reach ${where}: ${rootCause(error)}`);
+  }
+  if (error instanceof APIError && error.status !== undefined) {
+    return new HttpError(
+      502,
+      `${where} answered HTTP ${error.status}: ${detail(error.message.replace(/^\d{3} /, ''))}`,
+    );
+  }
+  const message = error instanceof Error ? error.message : String(error);
+  return new HttpError(502, `${where} failed: ${detail(message)}`);
+}
+
+/** fetch wraps the socket error (ECONNREFUSED, ENOTFOUND...) a few causes deep. */
+function rootCause(error: Error): string {
+  let current: unknown = error;
+  while (current instanceof Error && current.cause instanceof Error) current = current.cause;
+  return current instanceof Error ? current.message : error.message;
+}
+
+function detail(text: string): string {
+  const flat = text.replace(/\s+/g, ' ').trim();
+  return flat.length <= DETAIL_LIMIT ? flat : `${flat.slice(0, DETAIL_LIMIT - 1)}…`;
+}

@@ -1,0 +1,102 @@
+/**
+ * The rules of Sim's Memory block: add (creating an unknown block), get by
+ * conversation / block / block name, get all (paged), delete.
+ */
+import type { Role } from '../../shared/schemas/common';
+import { DEFAULT_FLOW_ID } from '../../shared/schemas/flows';
+import { badRequest } from '../http/errors';
+import type { MemoryFilter, MemoryRecord } from '../store';
+import type { ServiceContext } from '.';
+
+export interface MemoryAdd {
+  conversationId: string;
+  role: Role;
+  content: string;
+  blockId?: string;
+  blockName?: string;
+  /** Extra keys the client sent with the message. */
+  metadata: Record<string, unknown>;
+}
+
+/** Who asked: conversationId wins over the legacy id. */
+export interface MemorySelector {
+  conversationId?: string;
+  id?: string;
+  blockId?: string;
+  blockName?: string;
+}
+
+const toFilter = (s: MemorySelector): MemoryFilter => ({
+  sessionId: s.conversationId ?? s.id,
+  flowId: s.blockId,
+  flowName: s.blockName,
+});
+
+const hasFilter = (f: MemoryFilter) =>
+  f.sessionId !== undefined || f.flowId !== undefined || f.flowName !== undefined;
+
+/** Cursors are opaque to clients: base64url of the last conversation row id of a page. */
+const encodeCursor = (lastId: number) => Buffer.from(JSON.stringify({ after: lastId })).toString('base64url');
+
+function decodeCursor(cursor: string | undefined): number {
+  if (cursor === undefined) return 0;
+  try {
+    const { after } = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as { after?: unknown };
+    if (Number.isSafeInteger(after) && (after as number) >= 0) return after as number;
+  } catch {
+    // falls through to the error below
+  }
+  throw badRequest('query field "cursor": is not a cursor this server gave (use nextCursor as it came)');
+}
+
+export function simMemoryService(context: ServiceContext) {
+  const { store, events } = context;
+
+  return {
+    /** Appends one message; returns the conversation's whole memory, oldest first. */
+    async add(input: MemoryAdd): Promise<MemoryRecord> {
+      const blockId = input.blockId ?? DEFAULT_FLOW_ID;
+      const appended = await store.appendToBlock(
+        { id: blockId, name: input.blockName ?? blockId },
+        input.conversationId,
+        [{ role: input.role, content: input.content, chatType: 'EXTERNAL', metadata: input.metadata }],
+      );
+      if (appended.flowCreated) events.publish({ type: 'flow.changed', flowId: blockId });
+      events.publish({ type: 'session.changed', flowId: blockId, sessionId: input.conversationId });
+      const [memory] = await store.listMemories({ flowId: blockId, sessionId: input.conversationId });
+      return memory ?? { flowId: blockId, flowName: blockId, sessionId: input.conversationId, messages: [] };
+    },
+
+    hasFilter: (selector: MemorySelector) => hasFilter(toFilter(selector)),
+
+    /** Every memory matching at least one filter (all given filters must match). */
+    find: (selector: MemorySelector): Promise<MemoryRecord[]> => store.listMemories(toFilter(selector)),
+
+    async page(
+      limit: number,
+      cursor?: string,
+    ): Promise<{ memories: MemoryRecord[]; nextCursor: string | null }> {
+      const page = await store.pageMemories(decodeCursor(cursor), limit);
+      return {
+        memories: page.memories,
+        nextCursor: page.more && page.lastId !== null ? encodeCursor(page.lastId) : null,
+      };
+    },
+
+    /** Deletes every matching memory for good; refuses to run without a filter. */
+    async remove(selector: MemorySelector): Promise<number> {
+      const filter = toFilter(selector);
+      if (!hasFilter(filter)) {
+        throw badRequest(
+          'give at least one of conversationId, id, blockId, blockName (refusing to delete every memory)',
+        );
+      }
+      const deleted = await store.deleteMemories(filter);
+      for (const { flowId, sessionId } of deleted)
+        events.publish({ type: 'session.deleted', flowId, sessionId });
+      return deleted.length;
+    },
+  };
+}
+
+export type SimMemoryService = ReturnType<typeof simMemoryService>;

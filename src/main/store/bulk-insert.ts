@@ -1,0 +1,158 @@
+import { v7 as uuidv7 } from 'uuid';
+import type { Db } from './database';
+import { cut, PREVIEW_LENGTH, TITLE_LENGTH } from './messages';
+import type { NewMessage } from './types';
+import type { WriteQueue } from './write-queue';
+
+/** A whole conversation to insert at once (seeding, imports). */
+export interface BulkConversation {
+  flowId: string;
+  sessionId: string;
+  /** A title a person gave it; without one it comes from the first user message. */
+  title?: string;
+  messages: NewMessage[];
+}
+
+interface MessageRow {
+  id: string;
+  role: NewMessage['role'];
+  content: string;
+  createdAt: number;
+  chatId: string;
+  chatType: NewMessage['chatType'];
+  metadata: string | null;
+}
+
+/** The full-text triggers on inserts, which this path stands in for while it runs. */
+const INSERT_TRIGGERS = ['messages_fts_insert', 'titles_fts_insert'];
+/** Page cache while a batch runs (KiB): the indexes take rows in no particular order. */
+const BULK_CACHE_KIB = 64 * 1024;
+
+/**
+ * The fast path for many conversations: one write (one transaction) for the whole
+ * batch, derived fields computed here instead of per message. Callers send batches of
+ * a few thousand conversations. The flows must exist.
+ *
+ * An INSERT that fires a trigger runs in a statement savepoint, and FTS5 flushes its
+ * pending terms at every savepoint: through the triggers, each row would become a
+ * segment of its own (about 4x slower). So for the batch the two insert triggers are
+ * dropped and the index rows written here directly (the batch's messages in one
+ * statement at its end: nothing in a batch deletes or changes a message), then the
+ * triggers are put back from their own stored SQL, all inside the batch's transaction.
+ */
+export function bulkInsertQueries(db: Db, writes: WriteQueue, refreshSync: (conversationId: number) => void) {
+  const findLive = db.prepare<[string, string], { id: number }>(
+    'SELECT id FROM conversations WHERE flow_id = ? AND session_id = ? AND trashed_at IS NULL',
+  );
+  const insertConversation = db.prepare(
+    `INSERT INTO conversations (flow_id, session_id, title, title_custom, preview, message_count, created_at, updated_at)
+     VALUES (@flowId, @sessionId, @title, @titleCustom, @preview, @count, @first, @last)`,
+  );
+  // Positional parameters: binding by name costs more, and this runs a million times.
+  const insertMessage = db.prepare<[string, number, string, string, number, string, string, string | null]>(
+    `INSERT INTO messages (id, conversation_id, role, content, created_at, chat_id, chat_type, metadata)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+  );
+  const lastSeq = db.prepare<[], { seq: number | null }>('SELECT max(seq) AS seq FROM messages');
+  const indexMessagesAfter = db.prepare<[number]>(
+    'INSERT INTO messages_fts(rowid, content) SELECT seq, content FROM messages WHERE seq > ?',
+  );
+  const indexTitle = db.prepare<[number | bigint, string]>(
+    'INSERT INTO titles_fts(rowid, title) VALUES (?, ?)',
+  );
+  const triggerSql = db.prepare<[string], { sql: string }>(
+    "SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = ?",
+  );
+  const setCustomTitle = db.prepare<[string, number]>(
+    'UPDATE conversations SET title = ?, title_custom = 1 WHERE id = ?',
+  );
+
+  function insertOne(record: BulkConversation, now: number): number {
+    const rows = record.messages.map(
+      (m): MessageRow => ({
+        id: m.id ?? uuidv7(),
+        role: m.role,
+        content: m.content,
+        createdAt: m.createdAt ?? now,
+        chatId: m.chatId ?? record.sessionId,
+        chatType: m.chatType,
+        metadata: m.metadata && Object.keys(m.metadata).length > 0 ? JSON.stringify(m.metadata) : null,
+      }),
+    );
+    if (rows.length === 0) return 0;
+    const live = findLive.get(record.flowId, record.sessionId);
+    if (live) {
+      for (const row of rows) insertMessageRow(row, live.id);
+      if (record.title !== undefined) setCustomTitle.run(record.title, live.id);
+      refreshSync(live.id);
+      return rows.length;
+    }
+    let first = rows[0] as (typeof rows)[number];
+    let last = first;
+    let firstUser: (typeof rows)[number] | undefined;
+    for (const row of rows) {
+      if (row.createdAt < first.createdAt) first = row;
+      if (row.createdAt >= last.createdAt) last = row;
+      if (row.role === 'user' && (!firstUser || row.createdAt < firstUser.createdAt)) firstUser = row;
+    }
+    const title = record.title ?? (firstUser ? cut(firstUser.content, TITLE_LENGTH) : null);
+    const conversationId = Number(
+      insertConversation.run({
+        flowId: record.flowId,
+        sessionId: record.sessionId,
+        title,
+        titleCustom: record.title === undefined ? 0 : 1,
+        preview: cut(last.content, PREVIEW_LENGTH),
+        count: rows.length,
+        first: first.createdAt,
+        last: last.createdAt,
+      }).lastInsertRowid,
+    );
+    if (title !== null) indexTitle.run(conversationId, title);
+    for (const row of rows) insertMessageRow(row, conversationId);
+    return rows.length;
+  }
+
+  function insertMessageRow(row: MessageRow, conversationId: number): void {
+    insertMessage.run(
+      row.id,
+      conversationId,
+      row.role,
+      row.content,
+      row.createdAt,
+      row.chatId,
+      row.chatType,
+      row.metadata,
+    );
+  }
+
+  /** Runs `work` with the full-text insert triggers set aside and a bigger cache; must run inside a write. */
+  function asBulk<T>(work: () => T): T {
+    const saved = INSERT_TRIGGERS.map((name) => triggerSql.get(name)?.sql);
+    const cacheSize = db.pragma('cache_size', { simple: true }) as number;
+    db.pragma(`cache_size = -${BULK_CACHE_KIB}`);
+    for (const name of INSERT_TRIGGERS) db.exec(`DROP TRIGGER IF EXISTS ${name}`);
+    try {
+      const seqBefore = lastSeq.get()?.seq ?? 0;
+      const result = work();
+      indexMessagesAfter.run(seqBefore);
+      return result;
+    } finally {
+      for (const sql of saved) if (sql) db.exec(sql);
+      db.pragma(`cache_size = ${cacheSize}`);
+    }
+  }
+
+  return {
+    /** Inserts whole conversations in one transaction; one whose key is live gets the messages appended. */
+    bulkInsert: (records: BulkConversation[]): Promise<{ conversations: number; messages: number }> =>
+      writes.run(() =>
+        asBulk(() => {
+          const now = Date.now();
+          let messages = 0;
+          for (const record of records) messages += insertOne(record, now);
+          return { conversations: records.filter((r) => r.messages.length > 0).length, messages };
+        }),
+      ),
+  };
+}

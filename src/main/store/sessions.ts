@@ -1,0 +1,253 @@
+import { HIGHLIGHT_END, HIGHLIGHT_START } from '../../shared/schemas/sessions';
+import type { Db } from './database';
+import { type ConversationRow, toConversation, toMessage } from './messages';
+import { HITS_CTE, type SessionFilter, sessionWhere, toFtsQuery } from './session-filter';
+import { statementCache } from './statement-cache';
+import type { ConversationRecord, MessageRecord } from './types';
+import type { WriteQueue } from './write-queue';
+
+/** A live conversation as lists show it. */
+export interface SessionSummaryRecord extends ConversationRecord {
+  flowName: string;
+  /** With a search text: where it matched, each match between HIGHLIGHT_START and HIGHLIGHT_END. */
+  snippet?: string;
+}
+
+/** A keyset position: the sort key and row id of the last row seen. */
+export interface SortKey {
+  key: number;
+  id: number;
+}
+
+export interface SessionListOptions {
+  sort: 'ASC' | 'DESC';
+  by: 'updated' | 'created';
+  limit: number;
+  after?: SortKey;
+}
+
+/** One page; `next` is the position after its last row, null on the last page. */
+export interface Page<T> {
+  items: T[];
+  next: SortKey | null;
+}
+
+export type SessionRow = ConversationRow & { flow_name: string };
+/** A row of a search page: also the total and the newest matching message (null: the title matched). */
+type SearchRow = SessionRow & { total?: number; hit_seq: number | null };
+
+const SNIPPET_TOKENS = 16;
+export const SNIPPET_ARGS = `'${HIGHLIGHT_START}', '${HIGHLIGHT_END}', '…', ${SNIPPET_TOKENS}`;
+/** The flow's name by correlated lookup: a join could let the planner start from flows and sort afterwards. */
+export const SESSION_COLUMNS = 'c.*, (SELECT name FROM flows WHERE id = c.flow_id) AS flow_name';
+
+export const toSummary = (row: SessionRow): SessionSummaryRecord => ({
+  ...toConversation(row),
+  flowName: row.flow_name,
+});
+
+const SORT_COLUMN = { updated: 'updated_at', created: 'created_at' } as const;
+
+/**
+ * The page query of a session list: its SQL text depends only on which filters and
+ * options are set. With a search text it also answers the total and, per row, the
+ * newest matching message (`hit_seq`), from one materialized set of matches.
+ */
+function listSql(filter: SessionFilter, options: SessionListOptions) {
+  const searching = toFtsQuery(filter.q) !== undefined;
+  const where = sessionWhere(filter, options.by, searching ? 'hits' : 'inline');
+  const column = `c.${SORT_COLUMN[options.by]}`;
+  const dir = options.sort === 'ASC' ? 'ASC' : 'DESC';
+  const parts = [where.sql];
+  const params: Record<string, unknown> = { ...where.params, limit: options.limit + 1 };
+  if (options.after) {
+    // A row value comparison: SQLite turns it into a range on the (key, id) index.
+    parts.push(`(${column}, c.id) ${dir === 'ASC' ? '>' : '<'} (@afterKey, @afterId)`);
+    params.afterKey = options.after.key;
+    params.afterId = options.after.id;
+  }
+  let head = `SELECT ${SESSION_COLUMNS}`;
+  if (searching) {
+    const all = sessionWhere(filter, 'search', 'hits');
+    head = `WITH ${HITS_CTE} ${head},
+      (SELECT count(*) FROM conversations c WHERE ${all.sql}) AS total,
+      (SELECT max(seq) FROM hits WHERE hits.id = c.id) AS hit_seq`;
+  }
+  const sql = `${head} FROM conversations c WHERE ${parts.join(' AND ')}
+    ORDER BY ${column} ${dir}, c.id ${dir} LIMIT @limit`;
+  return { sql, params, keyOf: (row: SessionRow) => row[SORT_COLUMN[options.by]] };
+}
+
+/**
+ * Counting starts from the search matches when there is a search text, else from the
+ * last-activity index when there is a start date (the usual recent range: few rows
+ * past it), else from the creation index.
+ */
+function countWhere(filter: SessionFilter) {
+  const access =
+    toFtsQuery(filter.q) !== undefined ? 'search' : filter.startDate !== undefined ? 'updated' : 'created';
+  return sessionWhere(filter, access);
+}
+
+function countSql(filter: SessionFilter) {
+  const where = countWhere(filter);
+  return { sql: `SELECT count(*) AS n FROM conversations c WHERE ${where.sql}`, params: where.params };
+}
+
+export interface MessagePosition {
+  time: number;
+  seq: number;
+}
+
+type DetailMessageRow = Parameters<typeof toMessage>[0] & { seq: number };
+
+export function sessionQueries(db: Db, writes: WriteQueue) {
+  const cached = statementCache(db);
+  const liveByKey = db.prepare<[string, string], SessionRow>(
+    `SELECT ${SESSION_COLUMNS} FROM conversations c WHERE c.flow_id = ? AND c.session_id = ? AND c.trashed_at IS NULL`,
+  );
+  const rename = db.prepare<[string, number]>(
+    'UPDATE conversations SET title = ?, title_custom = 1 WHERE id = ?',
+  );
+  const trashOne = db.prepare<[number, number]>('UPDATE conversations SET trashed_at = ? WHERE id = ?');
+  const deleteOne = db.prepare<[number]>('DELETE FROM conversations WHERE id = ?');
+  // The CASTs matter: a JS number binds as a REAL, and FTS5 then drops the rowid
+  // constraint it claimed, answering the first match instead.
+  const messageSnippet = db.prepare<{ seq: number; q: string }, { snippet: string }>(
+    `SELECT snippet(messages_fts, 0, ${SNIPPET_ARGS}) AS snippet FROM messages_fts
+     WHERE messages_fts MATCH @q AND rowid = CAST(@seq AS INTEGER)`,
+  );
+  const titleSnippet = db.prepare<{ id: number; q: string }, { snippet: string }>(
+    `SELECT snippet(titles_fts, 0, ${SNIPPET_ARGS}) AS snippet FROM titles_fts
+     WHERE titles_fts MATCH @q AND rowid = CAST(@id AS INTEGER)`,
+  );
+
+  /** From the newest matching message, else from the title. */
+  const snippetOf = (row: SearchRow, q: string): string | undefined =>
+    row.hit_seq === null
+      ? titleSnippet.get({ id: row.id, q })?.snippet
+      : messageSnippet.get({ seq: row.hit_seq, q })?.snippet;
+
+  return {
+    /** Live conversations matching a filter, in keyset order, with how many match in all. */
+    listSessions: async (
+      filter: SessionFilter,
+      options: SessionListOptions,
+    ): Promise<Page<SessionSummaryRecord> & { total: number }> => {
+      const list = listSql(filter, options);
+      const rows = cached(list.sql).all(list.params) as SearchRow[];
+      const fts = toFtsQuery(filter.q);
+      const count = () => {
+        const query = countSql(filter);
+        return (cached(query.sql).get(query.params) as { n: number }).n;
+      };
+      // A search page carries its total, unless it has no row to carry it on.
+      const total = fts !== undefined && rows[0]?.total !== undefined ? rows[0].total : count();
+      const more = rows.length > options.limit;
+      const page = more ? rows.slice(0, options.limit) : rows;
+      const last = page[page.length - 1];
+      return {
+        items: page.map((row) => {
+          const summary = toSummary(row);
+          if (fts !== undefined) summary.snippet = snippetOf(row, fts);
+          return summary;
+        }),
+        next: more && last ? { key: list.keyOf(last), id: last.id } : null,
+        total,
+      };
+    },
+
+    countSessions: async (filter: SessionFilter): Promise<number> => {
+      const count = countSql(filter);
+      return (cached(count.sql).get(count.params) as { n: number }).n;
+    },
+
+    getSession: async (flowId: string, sessionId: string): Promise<SessionSummaryRecord | undefined> => {
+      const row = liveByKey.get(flowId, sessionId);
+      return row && toSummary(row);
+    },
+
+    /** A conversation's messages, oldest first (ties in insertion order), after a position. */
+    listSessionMessages: async (
+      conversationId: number,
+      options: { limit: number; after?: MessagePosition },
+    ): Promise<{ items: MessageRecord[]; next: MessagePosition | null }> => {
+      const after = options.after ? 'AND (m.created_at, m.seq) > (@time, @seq)' : '';
+      const rows = cached(
+        `SELECT m.*, c.flow_id, c.session_id FROM messages m CROSS JOIN conversations c ON c.id = m.conversation_id
+         WHERE m.conversation_id = @id ${after} ORDER BY m.created_at, m.seq LIMIT @limit`,
+      ).all({ id: conversationId, limit: options.limit + 1, ...options.after }) as DetailMessageRow[];
+      const more = rows.length > options.limit;
+      const page = more ? rows.slice(0, options.limit) : rows;
+      const last = page[page.length - 1];
+      return {
+        items: page.map(toMessage),
+        next: more && last ? { time: last.created_at, seq: last.seq } : null,
+      };
+    },
+
+    /** Gives a live conversation a title of a person's choosing (kept from then on). */
+    renameSession: (
+      flowId: string,
+      sessionId: string,
+      title: string,
+    ): Promise<SessionSummaryRecord | undefined> =>
+      writes.run(() => {
+        const row = liveByKey.get(flowId, sessionId);
+        if (!row) return undefined;
+        rename.run(title, row.id);
+        const renamed = liveByKey.get(flowId, sessionId);
+        return renamed && toSummary(renamed);
+      }),
+
+    /** Moves a live conversation to the trash, or deletes it for good (hard). False when there is none. */
+    deleteSession: (
+      flowId: string,
+      sessionId: string,
+      options: { hard: boolean; now: number },
+    ): Promise<boolean> =>
+      writes.run(() => {
+        const row = liveByKey.get(flowId, sessionId);
+        if (!row) return false;
+        if (options.hard) deleteOne.run(row.id);
+        else trashOne.run(options.now, row.id);
+        return true;
+      }),
+
+    /**
+     * Moves every live conversation matching the filter to the trash, in one write that
+     * first counts them: when the count is not `expectedCount`, nothing moves.
+     */
+    trashMatching: (
+      filter: SessionFilter,
+      expectedCount: number,
+      now: number,
+    ): Promise<{ matched: number; trashed: Array<{ flowId: string; sessionId: string }> | null }> =>
+      writes.run(() => {
+        const where = countWhere(filter);
+        const matched = (
+          cached(`SELECT count(*) AS n FROM conversations c WHERE ${where.sql}`).get(where.params) as {
+            n: number;
+          }
+        ).n;
+        if (matched !== expectedCount) return { matched, trashed: null };
+        const rows = cached(
+          `UPDATE conversations AS c SET trashed_at = @now WHERE ${where.sql} RETURNING flow_id, session_id`,
+        ).all({ ...where.params, now }) as Array<{ flow_id: string; session_id: string }>;
+        return { matched, trashed: rows.map((r) => ({ flowId: r.flow_id, sessionId: r.session_id })) };
+      }),
+
+    /** For tests and the benchmark only: SQLite's plan for a list's page query and its count. */
+    debugExplain: async (
+      kind: 'listSessions' | 'countSessions',
+      filter: SessionFilter,
+      options: SessionListOptions = { sort: 'DESC', by: 'updated', limit: 50 },
+    ): Promise<string[]> => {
+      const query = kind === 'listSessions' ? listSql(filter, options) : countSql(filter);
+      const plan = db.prepare(`EXPLAIN QUERY PLAN ${query.sql}`).all(query.params) as Array<{
+        detail: string;
+      }>;
+      return plan.map((step) => step.detail);
+    },
+  };
+}
