@@ -15,10 +15,16 @@ export interface ServedMnemo {
   api(pathAndQuery: string, init?: { method?: string; json?: unknown }): Promise<Response>;
 }
 
+/** Runs on the data dir before the server opens it (seeding through the store). */
+export type Prepare = (dataDir: string) => Promise<unknown>;
+
 /** `npm run serve -- --port 0 --data-dir <temp>` (the built entry), one per test. */
-async function startServe(): Promise<{ served: ServedMnemo; child: ChildProcess; cleanup: () => void }> {
+async function startServe(
+  prepare?: Prepare,
+): Promise<{ served: ServedMnemo; child: ChildProcess; cleanup: () => void }> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mnemo-e2e-'));
   const dataDir = path.join(dir, 'data');
+  if (prepare) await prepare(dataDir);
   const child = spawn(process.execPath, ['out/main/serve.js', '--port', '0', '--data-dir', dataDir], {
     stdio: ['ignore', 'pipe', 'pipe'],
     env: { ...process.env, MNEMO_API_KEY: '' },
@@ -69,14 +75,30 @@ async function startServe(): Promise<{ served: ServedMnemo; child: ChildProcess;
   };
 }
 
-export const test = base.extend<{ mnemo: ServedMnemo }>({
+export const test = base.extend<{
+  /** Starts a server (after `prepare` ran on its data dir); stopped when the test ends. */
+  startMnemo: (prepare?: Prepare) => Promise<ServedMnemo>;
+  /** A server over an empty data dir. */
+  mnemo: ServedMnemo;
+}>({
   // biome-ignore lint/correctness/noEmptyPattern: Playwright reads the fixture parameters from this pattern
-  mnemo: async ({}, use) => {
-    const { served, cleanup, child } = await startServe();
-    await use(served);
-    child.kill('SIGTERM');
-    await new Promise((resolve) => child.once('exit', resolve));
-    cleanup();
+  startMnemo: async ({}, use) => {
+    const started: Awaited<ReturnType<typeof startServe>>[] = [];
+    await use(async (prepare) => {
+      const s = await startServe(prepare);
+      started.push(s);
+      return s.served;
+    });
+    for (const { child, cleanup } of started) {
+      if (child.exitCode === null) {
+        child.kill('SIGTERM');
+        await new Promise((resolve) => child.once('exit', resolve));
+      }
+      cleanup();
+    }
+  },
+  mnemo: async ({ startMnemo }, use) => {
+    await use(await startMnemo());
   },
 });
 

@@ -6,6 +6,8 @@ test('the web page loads with the key from the fragment and shows health and the
 }) => {
   await page.goto(mnemo.webUrl);
   await expect(page.getByRole('heading', { name: 'Mnemo', level: 3 })).toBeVisible();
+  // The window opens on the conversations; Status is one click away (and stays open after a reload).
+  await page.getByRole('button', { name: 'Status' }).click();
   await expect(page.getByTestId('health-status')).toHaveText('ok');
   await expect(page.getByTestId('api-url')).toHaveText(mnemo.url);
   // The key left the address bar but stays for this tab.

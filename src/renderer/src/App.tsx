@@ -1,19 +1,34 @@
-import { AppShell, Burger, Group, NavLink, Text, Title } from '@mantine/core';
+import { Alert, AppShell, Burger, Code, Group, Loader, Title } from '@mantine/core';
 import { useDisclosure } from '@mantine/hooks';
+import { lazy, Suspense } from 'react';
+import { useApi } from './api/context';
+import { useLiveUpdates } from './api/live';
+import { LiveBadge } from './layout/LiveBadge';
+import { SearchBox } from './layout/SearchBox';
+import { Sidebar } from './layout/Sidebar';
 import { ThemeSwitch } from './layout/ThemeSwitch';
+import { SessionsView } from './sessions/SessionsView';
+import { useView } from './state/view';
+import { TrashView } from './trash/TrashView';
 import { StatusView } from './views/StatusView';
 
+const SettingsView = lazy(() => import('./settings/SettingsView'));
+
 export function App() {
-  const [opened, { toggle }] = useDisclosure();
+  const [opened, { toggle, close }] = useDisclosure();
+  const { missingKey } = useApi();
+  const view = useView(missingKey ? 'status' : 'sessions');
+  useLiveUpdates();
+
   return (
     <AppShell
-      header={{ height: 56 }}
+      header={{ height: 60 }}
       navbar={{ width: 260, breakpoint: 'sm', collapsed: { mobile: !opened } }}
-      padding="lg"
+      padding="md"
     >
       <AppShell.Header>
-        <Group h="100%" px="md" justify="space-between">
-          <Group gap="sm">
+        <Group h="100%" px="md" justify="space-between" wrap="nowrap">
+          <Group gap="sm" wrap="nowrap">
             <Burger
               opened={opened}
               onClick={toggle}
@@ -22,18 +37,38 @@ export function App() {
               aria-label="Toggle navigation"
             />
             <Title order={3}>Mnemo</Title>
-            <Text size="sm" c="dimmed" visibleFrom="sm">
-              conversations with long-term memory
-            </Text>
           </Group>
-          <ThemeSwitch />
+          <Group gap="sm" wrap="nowrap">
+            {!missingKey && <SearchBox />}
+            {!missingKey && <LiveBadge />}
+            <ThemeSwitch />
+          </Group>
         </Group>
       </AppShell.Header>
       <AppShell.Navbar p="sm" aria-label="Sections">
-        <NavLink label="Status" active />
+        <Sidebar view={view} onNavigate={close} />
       </AppShell.Navbar>
-      <AppShell.Main>
-        <StatusView />
+      <AppShell.Main
+        style={{ height: '100dvh', display: 'flex', flexDirection: 'column' }}
+        aria-label={view === 'sessions' ? 'Conversations' : view}
+      >
+        <div style={{ flex: 1, minHeight: 0, overflowY: view === 'sessions' ? 'hidden' : 'auto' }}>
+          {missingKey && view !== 'status' ? (
+            <Alert color="yellow" title="No API key">
+              Open this page with the address the server printed (it ends in <Code>#key=…</Code>).
+            </Alert>
+          ) : view === 'trash' ? (
+            <TrashView />
+          ) : view === 'settings' ? (
+            <Suspense fallback={<Loader aria-label="Loading settings" />}>
+              <SettingsView />
+            </Suspense>
+          ) : view === 'status' ? (
+            <StatusView />
+          ) : (
+            <SessionsView />
+          )}
+        </div>
       </AppShell.Main>
     </AppShell>
   );

@@ -1,4 +1,5 @@
 import type { MnemoApi } from '../../../shared/contract';
+import { ipcEvents, type MnemoEvents, noEvents, sseEvents } from './events';
 import { httpTransport, ipcTransport } from './transports';
 
 const KEY_STORAGE = 'mnemo.apiKey';
@@ -19,8 +20,36 @@ export function readWebApiKey(): string | null {
 
 export type Transport = 'ipc' | 'http';
 
-export function createApiClient(): { api: MnemoApi; transport: Transport; missingKey: boolean } {
-  if (window.mnemo) return { api: ipcTransport(window.mnemo), transport: 'ipc', missingKey: false };
-  const key = readWebApiKey();
-  return { api: httpTransport(window.location.origin, key ?? ''), transport: 'http', missingKey: !key };
+export interface ApiClient {
+  api: MnemoApi;
+  events: MnemoEvents;
+  transport: Transport;
+  missingKey: boolean;
+  /** After the key was regenerated: the web page's own calls must use the new one. */
+  adoptKey(key: string): void;
+}
+
+export function createApiClient(): ApiClient {
+  if (window.mnemo) {
+    return {
+      api: ipcTransport(window.mnemo),
+      events: ipcEvents(window.mnemo),
+      transport: 'ipc',
+      missingKey: false,
+      adoptKey: () => {},
+    };
+  }
+  let key = readWebApiKey() ?? '';
+  const currentKey = () => key;
+  const origin = window.location.origin;
+  return {
+    api: httpTransport(origin, currentKey),
+    events: key ? sseEvents(origin, currentKey) : noEvents(),
+    transport: 'http',
+    missingKey: !key,
+    adoptKey: (next) => {
+      key = next;
+      sessionStorage.setItem(KEY_STORAGE, next);
+    },
+  };
 }

@@ -1,20 +1,13 @@
 import { createContext, type ReactNode, useContext } from 'react';
-import type { MnemoApi } from '../../../shared/contract';
-import type { Transport } from './client';
+import type { ApiClient } from './client';
 
-interface ApiContextValue {
-  api: MnemoApi;
-  transport: Transport;
-  missingKey: boolean;
-}
+const ApiContext = createContext<ApiClient | null>(null);
 
-const ApiContext = createContext<ApiContextValue | null>(null);
-
-export function ApiProvider({ value, children }: { value: ApiContextValue; children: ReactNode }) {
+export function ApiProvider({ value, children }: { value: ApiClient; children: ReactNode }) {
   return <ApiContext.Provider value={value}>{children}</ApiContext.Provider>;
 }
 
-export function useApi(): ApiContextValue {
+export function useApi(): ApiClient {
   const value = useContext(ApiContext);
   if (!value) throw new Error('useApi outside ApiProvider');
   return value;

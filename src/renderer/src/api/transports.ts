@@ -25,11 +25,11 @@ export function ipcTransport(bridge: MnemoBridge): MnemoApi {
   });
 }
 
-/** Web page: over HTTP to the server that served it, with the key from the URL fragment. */
-export function httpTransport(baseUrl: string, apiKey: string): MnemoApi {
+/** Web page: over HTTP to the server that served it, with the key from the URL fragment (it can change: regenerate). */
+export function httpTransport(baseUrl: string, apiKey: () => string): MnemoApi {
   return apiFrom(async (name, input) => {
     const request = httpRequestOf(name, input);
-    const headers: Record<string, string> = { Authorization: `Bearer ${apiKey}` };
+    const headers: Record<string, string> = { Authorization: `Bearer ${apiKey()}` };
     if (request.body !== undefined) headers['Content-Type'] = 'application/json';
     let response: Response;
     try {

@@ -1,0 +1,107 @@
+import { Alert, Button, Group, List, Progress, Stack, Text } from '@mantine/core';
+import { modals } from '@mantine/modals';
+import { notifications } from '@mantine/notifications';
+import { useQueryClient } from '@tanstack/react-query';
+import { useState } from 'react';
+import { ApiError } from '../../../shared/contract';
+import type { SessionFilterInput } from '../../../shared/schemas/sessions';
+import { useApi } from '../api/context';
+import { queryKeys } from '../api/queries';
+
+const plural = (n: number) => `${n.toLocaleString()} conversation${n === 1 ? '' : 's'}`;
+
+/** "Delete N matching": a dialog that states N, then one call that refuses if N changed meanwhile. */
+export function openBulkDelete(props: { count: number; filter: SessionFilterInput; conditions: string[] }) {
+  const id = modals.open({
+    title: `Delete ${plural(props.count)}?`,
+    centered: true,
+    children: <BulkDeleteDialog {...props} close={() => modals.close(id)} />,
+  });
+}
+
+function BulkDeleteDialog({
+  count,
+  filter,
+  conditions,
+  close,
+}: {
+  count: number;
+  filter: SessionFilterInput;
+  conditions: string[];
+  close: () => void;
+}) {
+  const { api } = useApi();
+  const client = useQueryClient();
+  const [working, setWorking] = useState(false);
+  const [error, setError] = useState<string>();
+
+  const run = async () => {
+    setWorking(true);
+    setError(undefined);
+    try {
+      const result = await api.deleteSessions({ filter, expectedCount: count });
+      close();
+      notifications.show({
+        color: 'teal',
+        title: 'Moved to the trash',
+        message: `${plural(result.count)} moved to the trash. Restore them from the Trash.`,
+      });
+    } catch (e) {
+      setWorking(false);
+      setError(
+        e instanceof ApiError && e.status === 409
+          ? `The list changed since it was shown, so nothing was deleted. ${e.message}`
+          : (e as Error).message,
+      );
+    } finally {
+      await Promise.all([
+        client.invalidateQueries({ queryKey: queryKeys.sessionsAll }),
+        client.invalidateQueries({ queryKey: queryKeys.flows }),
+        client.invalidateQueries({ queryKey: queryKeys.trash }),
+      ]);
+    }
+  };
+
+  return (
+    <Stack gap="md">
+      <Text>
+        This moves <b data-testid="bulk-delete-count">{plural(count)}</b> to the trash: every conversation
+        that matches
+        {conditions.length ? ':' : ' the current view (no filter: all of them).'}
+      </Text>
+      {conditions.length > 0 && (
+        <List size="sm" spacing={2}>
+          {conditions.map((c) => (
+            <List.Item key={c}>{c}</List.Item>
+          ))}
+        </List>
+      )}
+      <Text size="sm" c="dimmed">
+        They stay in the Trash for 30 days and can be restored from there.
+      </Text>
+      {working && (
+        <Stack gap={4} role="status" aria-label={`Deleting ${plural(count)}`}>
+          <Progress value={100} striped animated aria-label="Deleting" />
+          <Text size="sm" c="dimmed">
+            Deleting {plural(count)}…
+          </Text>
+        </Stack>
+      )}
+      {error && (
+        <Alert color="red" role="alert" title="Not deleted">
+          {error}
+        </Alert>
+      )}
+      <Group justify="flex-end">
+        <Button variant="default" onClick={close} disabled={working}>
+          {error ? 'Close' : 'Cancel'}
+        </Button>
+        {!error && (
+          <Button color="red" onClick={run} loading={working}>
+            Delete {plural(count)}
+          </Button>
+        )}
+      </Group>
+    </Stack>
+  );
+}

@@ -1,0 +1,189 @@
+import { Alert, Box, Button, Loader, Stack } from '@mantine/core';
+import { IconMessageOff, IconSearchOff } from '@tabler/icons-react';
+import type { InfiniteData, UseInfiniteQueryResult } from '@tanstack/react-query';
+import { useVirtualizer } from '@tanstack/react-virtual';
+import { type KeyboardEvent, useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import type { SessionList as SessionPage, SessionSummary } from '../../../shared/schemas/sessions';
+import { noteRowsInView } from '../api/queries';
+import { Empty } from '../lib/Empty';
+import { openSession, useOpenSession } from '../state/view';
+import { PendingRow, ROW_HEIGHT, SessionRow, sessionKeyOf } from './SessionRow';
+import { useDeleteSession } from './useDeleteSession';
+
+interface Props {
+  query: UseInfiniteQueryResult<InfiniteData<SessionPage, unknown>>;
+  /** Changes with the filters: the list then starts at the top again. */
+  resetKey: string;
+  by: 'updated' | 'created';
+  filtered: boolean;
+  onClearFilters: () => void;
+}
+
+const PREFETCH_ROWS = 40;
+
+/**
+ * Every matching conversation in one virtualized listbox: only the rows on screen exist,
+ * pages load by cursor as they come into view. Arrows move, Enter opens, Delete deletes.
+ */
+export function SessionList({ query, resetKey, by, filtered, onClearFilters }: Props) {
+  const rows = useMemo(() => query.data?.pages.flatMap((page) => page.items) ?? [], [query.data]);
+  const total = query.data?.pages[0]?.total ?? 0;
+  const count = query.hasNextPage ? Math.max(total, rows.length + 1) : rows.length;
+  const open = useOpenSession();
+  const openKey = open ? sessionKeyOf(open) : undefined;
+  const [active, setActive] = useState(0);
+  const deleteSession = useDeleteSession();
+  const scroller = useRef<HTMLDivElement>(null);
+
+  const virtualizer = useVirtualizer({
+    count,
+    getScrollElement: () => scroller.current,
+    estimateSize: () => ROW_HEIGHT,
+    overscan: 10,
+    // Keys stay the default (the index): a key function that changes with the rows would make the
+    // virtualizer re-measure all 100,000 positions on every render.
+  });
+  const items = virtualizer.getVirtualItems();
+  const lastIndex = items.at(-1)?.index ?? 0;
+
+  // biome-ignore lint/correctness/useExhaustiveDependencies: a new filter starts at the top
+  useEffect(() => {
+    setActive(0);
+    virtualizer.scrollToOffset(0);
+  }, [resetKey]);
+
+  // Load the next page when its rows come near the screen (again and again while scrolling to the end).
+  useEffect(() => {
+    noteRowsInView(lastIndex + 1);
+    if (lastIndex >= rows.length - PREFETCH_ROWS && query.hasNextPage && !query.isFetching) {
+      void query.fetchNextPage();
+    }
+  }, [lastIndex, rows.length, query.hasNextPage, query.isFetching, query.fetchNextPage]);
+
+  const activeIndex = Math.min(active, Math.max(count - 1, 0));
+  const move = (index: number) => {
+    const next = Math.max(0, Math.min(index, count - 1));
+    setActive(next);
+    virtualizer.scrollToIndex(next, { align: 'auto' });
+  };
+  const pageRows = Math.max(
+    1,
+    Math.floor((scroller.current?.clientHeight ?? ROW_HEIGHT * 5) / ROW_HEIGHT) - 1,
+  );
+
+  const select = useCallback((index: number, session: SessionSummary) => {
+    setActive(index);
+    openSession(session);
+  }, []);
+
+  const onKeyDown = (event: KeyboardEvent<HTMLDivElement>) => {
+    const row: SessionSummary | undefined = rows[activeIndex];
+    switch (event.key) {
+      case 'ArrowDown':
+        move(activeIndex + 1);
+        break;
+      case 'ArrowUp':
+        move(activeIndex - 1);
+        break;
+      case 'PageDown':
+        move(activeIndex + pageRows);
+        break;
+      case 'PageUp':
+        move(activeIndex - pageRows);
+        break;
+      case 'Home':
+        move(0);
+        break;
+      case 'End':
+        move(count - 1);
+        break;
+      case 'Enter':
+        if (row) openSession(row);
+        break;
+      case 'Delete':
+        if (row) {
+          if (openKey === sessionKeyOf(row)) openSession(undefined);
+          void deleteSession(row);
+        }
+        break;
+      default:
+        return;
+    }
+    event.preventDefault();
+  };
+
+  if (query.isPending) {
+    return (
+      <Stack align="center" justify="center" h="100%" role="status" aria-label="Loading conversations">
+        <Loader />
+      </Stack>
+    );
+  }
+  if (query.isError && !query.data) {
+    return (
+      <Box p="md">
+        <Alert color="red" title="The conversations could not be loaded" role="alert">
+          {query.error.message}
+          <Button mt="sm" size="xs" variant="light" color="red" onClick={() => void query.refetch()}>
+            Try again
+          </Button>
+        </Alert>
+      </Box>
+    );
+  }
+  if (count === 0) {
+    return filtered ? (
+      <Empty
+        icon={<IconSearchOff aria-hidden />}
+        title="No conversation matches"
+        description="Nothing in this date range, flow or search."
+        actions={
+          <Button variant="light" onClick={onClearFilters}>
+            Clear filters
+          </Button>
+        }
+      />
+    ) : (
+      <Empty
+        icon={<IconMessageOff aria-hidden />}
+        title="No conversations yet"
+        description="They appear here as soon as a script stores a message through the API."
+      />
+    );
+  }
+
+  const activeId = rows[activeIndex] ? `session-row-${activeIndex}` : undefined;
+  return (
+    <div
+      ref={scroller}
+      role="listbox"
+      tabIndex={0}
+      aria-label="Conversations"
+      aria-activedescendant={activeId}
+      aria-busy={query.isFetchingNextPage}
+      className="mnemo-listbox"
+      style={{ height: '100%', overflowY: 'auto', outline: 'none', contain: 'strict' }}
+      onKeyDown={onKeyDown}
+    >
+      <div style={{ height: virtualizer.getTotalSize(), position: 'relative' }}>
+        {items.map((item) => {
+          const session = rows[item.index];
+          if (!session) return <PendingRow key={item.key} start={item.start} />;
+          return (
+            <SessionRow
+              key={item.key}
+              index={item.index}
+              start={item.start}
+              setSize={count}
+              session={session}
+              by={by}
+              active={item.index === activeIndex}
+              open={openKey === sessionKeyOf(session)}
+              onSelect={select}
+            />
+          );
+        })}
+      </div>
+    </div>
+  );
+}

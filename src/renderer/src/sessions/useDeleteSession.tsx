@@ -1,0 +1,88 @@
+import { Button, Group, Text } from '@mantine/core';
+import { notifications } from '@mantine/notifications';
+import { type InfiniteData, useQueryClient } from '@tanstack/react-query';
+import type { SessionList, SessionSummary } from '../../../shared/schemas/sessions';
+import { useApi } from '../api/context';
+import { queryKeys } from '../api/queries';
+
+const UNDO_MS = 10_000;
+
+/**
+ * Moves one conversation to the trash and offers Undo for a while. Undo restores it by
+ * its trash id, found in the trash right after the delete (the most recent entry for
+ * this flow and session).
+ */
+export function useDeleteSession() {
+  const { api } = useApi();
+  const client = useQueryClient();
+
+  const refresh = () =>
+    Promise.all([
+      client.invalidateQueries({ queryKey: queryKeys.sessionsAll }),
+      client.invalidateQueries({ queryKey: queryKeys.flows }),
+      client.invalidateQueries({ queryKey: queryKeys.trash }),
+    ]);
+
+  return async function deleteSession(session: SessionSummary): Promise<boolean> {
+    try {
+      await api.deleteSession({ flowId: session.flowId, sessionId: session.sessionId });
+    } catch (error) {
+      notifications.show({ color: 'red', title: 'Could not delete', message: (error as Error).message });
+      return false;
+    }
+    // Gone from the list at once; the refetch below confirms it.
+    client.setQueriesData<InfiniteData<SessionList>>({ queryKey: queryKeys.sessionsAll }, (data) =>
+      data
+        ? {
+            ...data,
+            pages: data.pages.map((page) => ({
+              ...page,
+              total: Math.max(0, page.total - 1),
+              items: page.items.filter(
+                (s) => s.flowId !== session.flowId || s.sessionId !== session.sessionId,
+              ),
+            })),
+          }
+        : data,
+    );
+    const trash = await api.listTrash({ limit: 50 }).catch(() => undefined);
+    void refresh();
+    const trashed = trash?.items.find(
+      (t) => t.flowId === session.flowId && t.sessionId === session.sessionId,
+    );
+    const id = `deleted-${session.flowId}-${session.sessionId}-${Date.now()}`;
+    const undo = async () => {
+      if (!trashed) return;
+      notifications.hide(id);
+      try {
+        await api.restoreTrash({ ids: [trashed.trashId] });
+        notifications.show({ color: 'teal', message: `Restored “${session.title}”` });
+      } catch (error) {
+        notifications.show({ color: 'red', title: 'Could not restore', message: (error as Error).message });
+      }
+      await refresh();
+    };
+    notifications.show({
+      id,
+      autoClose: UNDO_MS,
+      title: 'Moved to the trash',
+      message: (
+        <Group justify="space-between" wrap="nowrap" gap="sm">
+          <Text size="sm" lineClamp={2}>
+            “{session.title}”
+          </Text>
+          {trashed ? (
+            <Button size="compact-sm" variant="light" onClick={undo}>
+              Undo
+            </Button>
+          ) : (
+            <Text size="xs" c="dimmed">
+              Restore it from the Trash
+            </Text>
+          )}
+        </Group>
+      ),
+    });
+    return true;
+  };
+}

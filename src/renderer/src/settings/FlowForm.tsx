@@ -1,0 +1,235 @@
+import {
+  Alert,
+  Button,
+  Group,
+  Modal,
+  NumberInput,
+  PasswordInput,
+  SegmentedControl,
+  Stack,
+  Text,
+  Textarea,
+  TextInput,
+} from '@mantine/core';
+import { useQueryClient } from '@tanstack/react-query';
+import { useState } from 'react';
+import type { Flow, ResponderConfig } from '../../../shared/schemas/flows';
+import { useApi } from '../api/context';
+import { queryKeys } from '../api/queries';
+
+type Kind = ResponderConfig['kind'];
+
+interface FormState {
+  id: string;
+  name: string;
+  kind: Kind;
+  baseUrl: string;
+  model: string;
+  apiKey: string;
+  apiKeyEnv: string;
+  systemPrompt: string;
+  temperature: number | string;
+  memoryMessages: number | string;
+  timeoutSeconds: number | string;
+}
+
+function initialState(flow: Flow | undefined): FormState {
+  const r = flow?.responder;
+  const ai = r?.kind === 'openai-compatible' ? r : undefined;
+  return {
+    id: flow?.id ?? '',
+    name: flow?.name ?? '',
+    kind: r?.kind ?? 'echo',
+    baseUrl: ai?.baseUrl ?? 'http://127.0.0.1:11434/v1',
+    model: ai?.model ?? '',
+    apiKey: '',
+    apiKeyEnv: ai?.apiKeyEnv ?? '',
+    systemPrompt: ai?.systemPrompt ?? '',
+    temperature: ai?.temperature ?? '',
+    memoryMessages: ai?.memoryMessages ?? 20,
+    timeoutSeconds: ai ? Math.round(ai.timeoutMs / 1000) : 60,
+  };
+}
+
+const num = (v: number | string) => (typeof v === 'number' ? v : v.trim() === '' ? undefined : Number(v));
+
+function responderOf(s: FormState): ResponderConfig {
+  if (s.kind === 'echo') return { kind: 'echo' };
+  return {
+    kind: 'openai-compatible',
+    baseUrl: s.baseUrl.trim(),
+    model: s.model.trim(),
+    apiKeyEnv: s.apiKeyEnv.trim() || undefined,
+    systemPrompt: s.systemPrompt || undefined,
+    temperature: num(s.temperature),
+    memoryMessages: num(s.memoryMessages) ?? 20,
+    timeoutMs: (num(s.timeoutSeconds) ?? 60) * 1000,
+  };
+}
+
+/** Create a flow, or edit one: its name and its responder (echo, or an OpenAI-compatible server). */
+export function FlowForm({ flow, opened, onClose }: { flow?: Flow; opened: boolean; onClose: () => void }) {
+  return (
+    <Modal
+      opened={opened}
+      onClose={onClose}
+      title={flow ? `Edit flow “${flow.name}”` : 'New flow'}
+      size="lg"
+      centered
+    >
+      {opened && <FlowFormBody flow={flow} onClose={onClose} />}
+    </Modal>
+  );
+}
+
+function FlowFormBody({ flow, onClose }: { flow?: Flow; onClose: () => void }) {
+  const { api } = useApi();
+  const client = useQueryClient();
+  const [state, setState] = useState(() => initialState(flow));
+  const [error, setError] = useState<string>();
+  const [saving, setSaving] = useState(false);
+  const set = <K extends keyof FormState>(key: K, value: FormState[K]) =>
+    setState((s) => ({ ...s, [key]: value }));
+
+  const save = async () => {
+    setSaving(true);
+    setError(undefined);
+    try {
+      const responder = responderOf(state);
+      const apiKey = state.kind === 'openai-compatible' && state.apiKey ? state.apiKey : undefined;
+      if (flow) await api.updateFlow({ flowId: flow.id, name: state.name, responder, apiKey });
+      else await api.createFlow({ id: state.id.trim() || undefined, name: state.name, responder, apiKey });
+      await client.invalidateQueries({ queryKey: queryKeys.flows });
+      onClose();
+    } catch (e) {
+      setError((e as Error).message);
+      setSaving(false);
+    }
+  };
+
+  return (
+    <form
+      onSubmit={(event) => {
+        event.preventDefault();
+        void save();
+      }}
+    >
+      <Stack gap="sm">
+        <TextInput
+          label="Name"
+          required
+          value={state.name}
+          onChange={(e) => set('name', e.currentTarget.value)}
+        />
+        {!flow && (
+          <TextInput
+            label="ID"
+            description="What scripts use in the URL (Flowise chatflow id, Sim blockId). Leave empty for a new UUID."
+            value={state.id}
+            onChange={(e) => set('id', e.currentTarget.value)}
+          />
+        )}
+        <div>
+          <Text size="sm" fw={500} mb={4} id="responder-label">
+            Responder
+          </Text>
+          <SegmentedControl
+            aria-labelledby="responder-label"
+            value={state.kind}
+            onChange={(v) => set('kind', v as Kind)}
+            data={[
+              { value: 'echo', label: 'Echo (built-in, offline)' },
+              { value: 'openai-compatible', label: 'OpenAI-compatible server' },
+            ]}
+          />
+        </div>
+        {state.kind === 'echo' ? (
+          <Text size="sm" c="dimmed">
+            Echo answers on this machine without any model: it repeats the question and says how many earlier
+            messages it remembered. Good for trying the API offline.
+          </Text>
+        ) : (
+          <>
+            <TextInput
+              label="Base URL"
+              description="OpenAI, Ollama (http://127.0.0.1:11434/v1), LM Studio, llama.cpp, vLLM…"
+              required
+              value={state.baseUrl}
+              onChange={(e) => set('baseUrl', e.currentTarget.value)}
+            />
+            <TextInput
+              label="Model"
+              required
+              value={state.model}
+              onChange={(e) => set('model', e.currentTarget.value)}
+            />
+            <Group grow align="flex-start">
+              <PasswordInput
+                label="API key"
+                description={
+                  flow?.hasApiKey ? 'A key is stored; type to replace it.' : 'Stored in the OS keychain.'
+                }
+                value={state.apiKey}
+                onChange={(e) => set('apiKey', e.currentTarget.value)}
+                autoComplete="off"
+              />
+              <TextInput
+                label="…or environment variable"
+                description="Name of a variable that holds the key."
+                placeholder="OPENAI_API_KEY"
+                value={state.apiKeyEnv}
+                onChange={(e) => set('apiKeyEnv', e.currentTarget.value)}
+              />
+            </Group>
+            <Textarea
+              label="System prompt"
+              autosize
+              minRows={2}
+              maxRows={6}
+              value={state.systemPrompt}
+              onChange={(e) => set('systemPrompt', e.currentTarget.value)}
+            />
+            <Group grow>
+              <NumberInput
+                label="Temperature"
+                min={0}
+                max={2}
+                step={0.1}
+                decimalScale={2}
+                value={state.temperature}
+                onChange={(v) => set('temperature', v)}
+              />
+              <NumberInput
+                label="Memory (last messages)"
+                min={0}
+                max={10_000}
+                value={state.memoryMessages}
+                onChange={(v) => set('memoryMessages', v)}
+              />
+              <NumberInput
+                label="Timeout (seconds)"
+                min={1}
+                max={600}
+                value={state.timeoutSeconds}
+                onChange={(v) => set('timeoutSeconds', v)}
+              />
+            </Group>
+          </>
+        )}
+        {error && (
+          <Alert color="red" role="alert" title="Not saved">
+            {error}
+          </Alert>
+        )}
+        <Group justify="flex-end">
+          <Button variant="default" onClick={onClose}>
+            Cancel
+          </Button>
+          <Button type="submit" loading={saving}>
+            {flow ? 'Save' : 'Create flow'}
+          </Button>
+        </Group>
+      </Stack>
+    </form>
+  );
+}
