@@ -11,11 +11,13 @@ export type Db = Database.Database;
  */
 function nativeBinding(): string | undefined {
   if (!process.versions.electron) return undefined;
-  const candidates = [
-    path.join(process.cwd(), '.native-electron/better-sqlite3/build/Release/better_sqlite3.node'),
-    path.join(__dirname, '../../.native-electron/better-sqlite3/build/Release/better_sqlite3.node'),
-  ];
-  return candidates.find((file) => fs.existsSync(file));
+  const relative = '.native-electron/better-sqlite3/build/Release/better_sqlite3.node';
+  // The bundle may sit in out/main or out/main/chunks: look upward for the project root.
+  for (let dir = __dirname; ; dir = path.dirname(dir)) {
+    const file = path.join(dir, relative);
+    if (fs.existsSync(file)) return file;
+    if (path.dirname(dir) === dir) return undefined;
+  }
 }
 
 export function openDatabase(file: string): Db {
