@@ -83,9 +83,28 @@ function requestArbitrary(route: RouteSpec): fc.Arbitrary<Generated> {
               .constantFrom('', '{', '{"a":', 'null', '[', '\u0000', '{"question":"x"}garbage', '"\\ud800"')
               .map((text) => ({ kind: 'text' as const, text })),
           },
+          { weight: 1, arbitrary: deepBody(route.body) },
         )
       : fc.constant(undefined);
   return fc.record({ params, query, rawQuery, body }) as fc.Arbitrary<Generated>;
+}
+
+/** One key of the body (or an unknown one) holding arrays or objects nested far deeper than any client sends. */
+function deepBody(keys: string[]) {
+  return fc
+    .record({
+      key: fc.constantFrom(...keys, 'extra'),
+      depth: fc.constantFrom(40, 1_000, 20_000),
+      shape: fc.constantFrom('array', 'object'),
+    })
+    .map(({ key, depth, shape }) => {
+      const [open, close] = shape === 'array' ? ['[', ']'] : ['{"a":', '}'];
+      const nested = `${open.repeat(depth)}1${close.repeat(depth)}`;
+      return {
+        kind: 'text' as const,
+        text: `{${JSON.stringify(key)}:${nested},"conversationId":"deep","role":"user","content":"x","question":"x"}`,
+      };
+    });
 }
 
 function pathOf(route: RouteSpec, generated: Generated): string {

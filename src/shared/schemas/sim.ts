@@ -15,7 +15,7 @@ export const MEMORY_BODY_KEYS = ['conversationId', 'id', 'role', 'content', 'blo
 /** Extra keys are kept as JSON; deeper nesting is refused (serializing it would exhaust the stack). */
 export const MAX_EXTRA_DEPTH = 32;
 
-const nestsDeeper = (value: unknown, levels: number): boolean =>
+export const nestsDeeper = (value: unknown, levels: number): boolean =>
   typeof value === 'object' &&
   value !== null &&
   (levels === 0 || Object.values(value).some((v) => nestsDeeper(v, levels - 1)));
