@@ -14,8 +14,10 @@ import {
 import { createHttpServer } from './http/server';
 import { createHandlers, type ServiceContext } from './memory';
 import { EventBus } from './memory/events';
+import { retentionService } from './memory/retention';
 import { noSecretStorage, type SecretStore } from './memory/secrets';
 import { SettingsService } from './memory/settings';
+import { transferService } from './memory/transfer';
 import { openStore, type Store } from './store';
 
 export { version };
@@ -62,10 +64,14 @@ export async function startMnemo(config: ServerConfig, options: StartOptions = {
     webRoot: options.webRoot,
     version,
   });
+  // Retention runs once before the API answers, then hourly.
+  const retention = retentionService(store, events);
+  await retention.start();
   let address: Awaited<ReturnType<typeof http.listen>>;
   try {
     address = await http.listen(config.host, config.port);
   } catch (error) {
+    await retention.stop();
     await store.close();
     throw error;
   }
@@ -74,10 +80,14 @@ export async function startMnemo(config: ServerConfig, options: StartOptions = {
     store,
     events,
     handlers,
+    /** Export and import, for the desktop window's own operations. */
+    transfer: transferService(context),
+    retention,
     address,
     apiKey: apiKey.current,
     webUrl: () => `${address.url}/#key=${encodeURIComponent(apiKey.current())}`,
     async close() {
+      await retention.stop();
       await http.close();
       await store.close();
     },

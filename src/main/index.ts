@@ -1,10 +1,11 @@
 /** Electron entry: the store, the HTTP API on 127.0.0.1 and the window. */
 import path from 'node:path';
-import { app, BrowserWindow, ipcMain, safeStorage, shell } from 'electron';
+import { app, BrowserWindow, dialog, ipcMain, safeStorage, shell } from 'electron';
 import { EVENT_CHANNEL } from '../shared/schemas/events';
 import { readServeConfig } from './config';
 import { type Mnemo, startMnemo } from './core';
-import { registerIpc } from './ipc';
+import { registerDesktopIpc, registerIpc } from './ipc';
+import { desktopTransferHandlers } from './memory/desktop-transfer';
 import { safeStorageSecrets } from './memory/secrets';
 import type { Store } from './store';
 import { guardNavigation, mainWindowOptions, trustedPage } from './window-options';
@@ -41,6 +42,23 @@ async function start(): Promise<void> {
   }
   console.log(`Mnemo API listening on ${mnemo.address.url}`);
   registerIpc(ipcMain, mnemo.handlers, isTrustedSender);
+  registerDesktopIpc(
+    ipcMain,
+    desktopTransferHandlers(mnemo.transfer, async (name, format) => {
+      const options = {
+        defaultPath: path.join(app.getPath('downloads'), name),
+        filters: [
+          format === 'json'
+            ? { name: 'Mnemo JSON', extensions: ['json'] }
+            : { name: 'Markdown', extensions: ['md'] },
+        ],
+      };
+      const win = BrowserWindow.getFocusedWindow();
+      const choice = win ? await dialog.showSaveDialog(win, options) : await dialog.showSaveDialog(options);
+      return choice.canceled ? undefined : choice.filePath;
+    }),
+    isTrustedSender,
+  );
   // Every window hears what the SSE stream tells web pages.
   mnemo.events.subscribe((event) => {
     for (const win of BrowserWindow.getAllWindows()) {

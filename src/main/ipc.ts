@@ -6,6 +6,9 @@
 import type { IpcMainInvokeEvent } from 'electron';
 import type { z } from 'zod';
 import {
+  type DesktopHandlers,
+  desktopOperationNames,
+  desktopOperations,
   type Handlers,
   type IpcResult,
   inputSchema,
@@ -36,13 +39,25 @@ export async function invoke(
   event: Pick<IpcMainInvokeEvent, 'senderFrame'>,
   raw: unknown,
 ): Promise<IpcResult> {
+  const handler = handlers[name] as (input: unknown) => Promise<unknown>;
+  return checkedCall(name, inputSchema(name), handler, isTrustedSender, event, raw);
+}
+
+/** Who calls, then what they send, then the handler; errors come back as data. */
+async function checkedCall(
+  name: string,
+  schema: z.ZodType,
+  handler: (input: unknown) => Promise<unknown>,
+  isTrustedSender: (url: string | undefined) => boolean,
+  event: Pick<IpcMainInvokeEvent, 'senderFrame'>,
+  raw: unknown,
+): Promise<IpcResult> {
   if (!isTrustedSender(event.senderFrame?.url)) {
     return { ok: false, status: 403, message: 'refused: IPC from a frame that is not Mnemo’s window' };
   }
-  const parsed = inputSchema(name).safeParse(raw ?? {});
+  const parsed = schema.safeParse(raw ?? {});
   if (!parsed.success) return { ok: false, status: 400, message: formatIssues(parsed.error) };
   try {
-    const handler = handlers[name] as (input: unknown) => Promise<unknown>;
     return { ok: true, value: await handler(parsed.data) };
   } catch (error) {
     if (error instanceof HttpError) return { ok: false, status: error.statusCode, message: error.message };
@@ -58,5 +73,20 @@ export function registerIpc(
 ): void {
   for (const name of operationNames) {
     ipcMain.handle(ipcChannel(name), (event, raw) => invoke(handlers, name, isTrustedSender, event, raw));
+  }
+}
+
+/** The desktop-only operations (a save dialog, a file's text): same checks as every IPC call. */
+export function registerDesktopIpc(
+  ipcMain: IpcMainLike,
+  handlers: DesktopHandlers,
+  isTrustedSender: (url: string | undefined) => boolean,
+): void {
+  for (const name of desktopOperationNames) {
+    const handler = handlers[name] as (input: unknown) => Promise<unknown>;
+    const schema = desktopOperations[name].input;
+    ipcMain.handle(ipcChannel(name), (event, raw) =>
+      checkedCall(name, schema, handler, isTrustedSender, event, raw),
+    );
   }
 }

@@ -3,11 +3,14 @@
  * contract. The page never sees ipcRenderer itself.
  */
 import { contextBridge, ipcRenderer } from 'electron';
-import { ipcChannel, type MnemoBridge, operationNames } from '../shared/contract';
+import { desktopOperationNames, ipcChannel, type MnemoBridge, operationNames } from '../shared/contract';
 import { EVENT_CHANNEL, type MnemoEvent } from '../shared/schemas/events';
 
 const operationsBridge = Object.fromEntries(
-  operationNames.map((name) => [name, (input: unknown) => ipcRenderer.invoke(ipcChannel(name), input ?? {})]),
+  [...operationNames, ...desktopOperationNames].map((name) => [
+    name,
+    (input: unknown) => ipcRenderer.invoke(ipcChannel(name), input ?? {}),
+  ]),
 ) as Omit<MnemoBridge, 'onEvent'>;
 
 const bridge: MnemoBridge = {

@@ -37,6 +37,7 @@ import {
   TrashIds,
   TrashList,
 } from './schemas/sessions';
+import { ExportToFileInput, ExportToFileResult, ImportContentInput, ImportResult } from './schemas/transfer';
 
 type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 type Shape = z.ZodRawShape;
@@ -264,8 +265,40 @@ export type MnemoApi = { [N in OperationName]: (input: Input<N>) => Promise<Outp
 /** The server side: one handler per operation. */
 export type Handlers = { [N in OperationName]: (input: ParsedInput<N>) => Promise<Output<N>> };
 
+/**
+ * What only the desktop window asks of its main process (IPC, no HTTP route): a save
+ * dialog and a file. The web page does the same over HTTP (GET /api/v1/export, POST
+ * /api/v1/import). Validated and sender-checked like every IPC operation.
+ */
+export const desktopOperations = {
+  exportToFile: {
+    summary: 'Ask where to save, then stream an export (the session filter, or one session) into that file',
+    input: ExportToFileInput,
+    output: ExportToFileResult,
+  },
+  importContent: {
+    summary: 'Import the text of a file the person picked or dropped',
+    input: ImportContentInput,
+    output: ImportResult,
+  },
+} satisfies Record<string, { summary: string; input: z.ZodObject; output: z.ZodType }>;
+
+export type DesktopOperations = typeof desktopOperations;
+export type DesktopOperationName = keyof DesktopOperations;
+export const desktopOperationNames = Object.keys(desktopOperations) as DesktopOperationName[];
+export type DesktopApi = {
+  [N in DesktopOperationName]: (
+    input: z.input<DesktopOperations[N]['input']>,
+  ) => Promise<z.output<DesktopOperations[N]['output']>>;
+};
+export type DesktopHandlers = {
+  [N in DesktopOperationName]: (
+    input: z.output<DesktopOperations[N]['input']>,
+  ) => Promise<z.output<DesktopOperations[N]['output']>>;
+};
+
 export const IPC_PREFIX = 'mnemo:';
-export const ipcChannel = (name: OperationName) => `${IPC_PREFIX}${name}`;
+export const ipcChannel = (name: OperationName | DesktopOperationName) => `${IPC_PREFIX}${name}`;
 
 /** Where an operation's input goes over HTTP: path params fill the path, GET/DELETE put the rest in the query. */
 export function httpRequestOf(
@@ -308,6 +341,10 @@ export class ApiError extends Error {
 
 /** What the preload exposes as `window.mnemo`: results as data (errors lose their class crossing the bridge). */
 export type MnemoBridge = { [N in OperationName]: (input: Input<N>) => Promise<IpcResult<Output<N>>> } & {
+  [N in DesktopOperationName]: (
+    input: z.input<DesktopOperations[N]['input']>,
+  ) => Promise<IpcResult<z.output<DesktopOperations[N]['output']>>>;
+} & {
   /** Every event of the main process's bus (the IPC twin of GET /api/v1/events); returns the unsubscribe. */
   onEvent(listener: (event: MnemoEvent) => void): () => void;
 };

@@ -1,5 +1,10 @@
 import { beforeAll, describe, expect, it, vi } from 'vitest';
-import { ipcChannel, type MnemoBridge, operationNames } from '../../src/shared/contract';
+import {
+  desktopOperationNames,
+  ipcChannel,
+  type MnemoBridge,
+  operationNames,
+} from '../../src/shared/contract';
 import { EVENT_CHANNEL } from '../../src/shared/schemas/events';
 
 // The Electron module is the one fake: it records what the preload exposes and sends.
@@ -33,8 +38,10 @@ describe('the preload bridge (SPEC 7)', () => {
     expect(electron.exposed.map(([key]) => key)).toEqual(['mnemo']);
   });
 
-  it('holds one function per operation plus onEvent, and never ipcRenderer or its methods', () => {
-    expect(Object.keys(bridge).sort()).toEqual([...operationNames, 'onEvent'].sort());
+  it('holds one function per operation (and desktop operation) plus onEvent, and never ipcRenderer or its methods', () => {
+    expect(Object.keys(bridge).sort()).toEqual(
+      [...operationNames, ...desktopOperationNames, 'onEvent'].sort(),
+    );
     const renderer = new Set<unknown>([electron.ipcRenderer, ...Object.values(electron.ipcRenderer)]);
     for (const value of Object.values(bridge)) {
       expect(typeof value).toBe('function');

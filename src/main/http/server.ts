@@ -19,6 +19,7 @@ import { nativeRoutes } from './native';
 import { predictionRoutes } from './prediction';
 import security from './security';
 import { simRoutes } from './sim';
+import { transferRoutes } from './transfer';
 
 export const BODY_LIMIT = 2 * 1024 * 1024;
 
@@ -88,6 +89,7 @@ export async function createHttpServer(options: HttpServerOptions) {
   await app.register(flowiseRoutes, { context: options.context });
   await app.register(predictionRoutes, { context: options.context });
   await app.register(simRoutes, { context: options.context });
+  await app.register(transferRoutes, { context: options.context });
   app.get('/api/v1/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 
   if (options.webRoot && fs.existsSync(options.webRoot)) {

@@ -15,6 +15,8 @@ export interface FlowChanges {
   responder?: ResponderConfig;
   /** A key to keep; null removes it; undefined leaves it as it is. */
   apiKey?: string | null;
+  /** Days without activity before conversations go to the trash; null keeps them; undefined leaves it. */
+  retentionDays?: number | null;
 }
 
 const iso = (ms: number) => new Date(ms).toISOString();
@@ -40,6 +42,7 @@ export function flowService(context: ServiceContext) {
       name: record.name,
       responder: readResponder(record),
       hasApiKey: await secrets.has(record.id),
+      retentionDays: record.retentionDays,
       sessionCount: record.sessionCount,
       createdAt: iso(record.createdAt),
       updatedAt: iso(record.updatedAt),
@@ -74,7 +77,12 @@ export function flowService(context: ServiceContext) {
     ): Promise<Flow> {
       checkKeyStorable(input.apiKey);
       const id = input.id ?? randomUUID();
-      const created = await store.createFlow({ id, name: input.name, responder: input.responder });
+      const created = await store.createFlow({
+        id,
+        name: input.name,
+        responder: input.responder,
+        retentionDays: input.retentionDays,
+      });
       if (!created) throw new HttpError(409, `a flow with id "${id}" already exists`);
       await storeKey(id, input.apiKey);
       events.publish({ type: 'flow.changed', flowId: id });
@@ -86,7 +94,12 @@ export function flowService(context: ServiceContext) {
       if (!current) throw notFound(`flow "${id}" not found`);
       checkKeyStorable(changes.apiKey);
       const responder = changes.responder ?? readResponder(current);
-      const updated = await store.updateFlow({ id, name: changes.name ?? current.name, responder });
+      const updated = await store.updateFlow({
+        id,
+        name: changes.name ?? current.name,
+        responder,
+        retentionDays: changes.retentionDays === undefined ? current.retentionDays : changes.retentionDays,
+      });
       if (!updated) throw notFound(`flow "${id}" not found`);
       await storeKey(id, changes.apiKey);
       events.publish({ type: 'flow.changed', flowId: id });

@@ -24,12 +24,22 @@ export type ResponderConfig = z.infer<typeof ResponderConfig>;
 
 export const FlowName = z.string().trim().min(1).max(200).refine(isWellFormed, NOT_WELL_FORMED);
 
+/** Days without activity after which a flow's conversations go to the trash; null keeps them. */
+export const RetentionDays = z
+  .number()
+  .int()
+  .min(1)
+  .max(36_500)
+  .nullable()
+  .describe('move conversations with no message for this many days to the trash; null keeps them');
+
 /** A flow as the native API shows it: never its secret, only whether it has one. */
 export const Flow = z.object({
   id: FlowId,
   name: z.string(),
   responder: ResponderConfig,
   hasApiKey: z.boolean(),
+  retentionDays: RetentionDays,
   sessionCount: z.number().int(),
   createdAt: z.string(),
   updatedAt: z.string(),
@@ -46,12 +56,14 @@ export const CreateFlowBody = z.object({
   name: FlowName,
   responder: ResponderConfig.default({ kind: 'echo' }),
   apiKey: ApiKeyInput,
+  retentionDays: RetentionDays.optional(),
 });
 
 export const UpdateFlowBody = z.object({
   name: FlowName.optional(),
   responder: ResponderConfig.optional(),
   apiKey: ApiKeyInput,
+  retentionDays: RetentionDays.optional(),
 });
 
 export const FlowKey = z.object({ flowId: FlowId });

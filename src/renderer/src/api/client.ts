@@ -1,5 +1,6 @@
 import type { MnemoApi } from '../../../shared/contract';
 import { ipcEvents, type MnemoEvents, noEvents, sseEvents } from './events';
+import { httpTransfer, ipcTransfer, type TransferClient } from './transfer';
 import { httpTransport, ipcTransport } from './transports';
 
 const KEY_STORAGE = 'mnemo.apiKey';
@@ -22,6 +23,8 @@ export type Transport = 'ipc' | 'http';
 
 export interface ApiClient {
   api: MnemoApi;
+  /** Export to a file and import from one (SPEC 4.3 in the window). */
+  transfer: TransferClient;
   events: MnemoEvents;
   transport: Transport;
   missingKey: boolean;
@@ -33,6 +36,7 @@ export function createApiClient(): ApiClient {
   if (window.mnemo) {
     return {
       api: ipcTransport(window.mnemo),
+      transfer: ipcTransfer(window.mnemo),
       events: ipcEvents(window.mnemo),
       transport: 'ipc',
       missingKey: false,
@@ -44,6 +48,7 @@ export function createApiClient(): ApiClient {
   const origin = window.location.origin;
   return {
     api: httpTransport(origin, currentKey),
+    transfer: httpTransfer(origin, currentKey),
     events: key ? sseEvents(origin, currentKey) : noEvents(),
     transport: 'http',
     missingKey: !key,

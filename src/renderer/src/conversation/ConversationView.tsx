@@ -9,12 +9,22 @@ import {
   Divider,
   Group,
   Loader,
+  Menu,
   Stack,
   Text,
   Title,
   Tooltip,
 } from '@mantine/core';
-import { IconCheck, IconCopy, IconPencil, IconTrash, IconX } from '@tabler/icons-react';
+import {
+  IconBraces,
+  IconCheck,
+  IconCopy,
+  IconDownload,
+  IconMarkdown,
+  IconPencil,
+  IconTrash,
+  IconX,
+} from '@tabler/icons-react';
 import { useInfiniteQuery } from '@tanstack/react-query';
 import { useCallback, useMemo, useRef, useState } from 'react';
 import { ApiError } from '../../../shared/contract';
@@ -23,6 +33,7 @@ import { queryKeys } from '../api/queries';
 import { Empty } from '../lib/Empty';
 import { absoluteTimeOf, relativeTimeOf } from '../lib/time';
 import { useDeleteSession } from '../sessions/useDeleteSession';
+import { openExport } from '../transfer/ExportDialog';
 import { Composer, type PendingTurn } from './Composer';
 import { MessageItem } from './MessageItem';
 import { RenameForm } from './RenameForm';
@@ -121,6 +132,38 @@ export default function ConversationView({
                   <IconPencil size={18} aria-hidden />
                 </ActionIcon>
               </Tooltip>
+              <Menu position="bottom-end" withinPortal>
+                <Menu.Target>
+                  <Tooltip label="Export this conversation">
+                    <ActionIcon variant="subtle" size="lg" aria-label="Export conversation">
+                      <IconDownload size={18} aria-hidden />
+                    </ActionIcon>
+                  </Tooltip>
+                </Menu.Target>
+                <Menu.Dropdown>
+                  {(['json', 'markdown'] as const).map((format) => (
+                    <Menu.Item
+                      key={format}
+                      leftSection={
+                        format === 'json' ? (
+                          <IconBraces size={16} aria-hidden />
+                        ) : (
+                          <IconMarkdown size={16} aria-hidden />
+                        )
+                      }
+                      onClick={() =>
+                        openExport({
+                          query: { format, flowId, sessionId },
+                          what: 'this conversation',
+                          total: 1,
+                        })
+                      }
+                    >
+                      {format === 'json' ? 'As JSON (importable)' : 'As Markdown (readable)'}
+                    </Menu.Item>
+                  ))}
+                </Menu.Dropdown>
+              </Menu>
               <Tooltip label="Delete (moves to the trash)">
                 <ActionIcon
                   variant="subtle"

@@ -1,6 +1,6 @@
-import { Group, Loader, Paper, Stack, Text, Title } from '@mantine/core';
+import { Button, Group, Loader, Paper, Stack, Text, Title } from '@mantine/core';
 import { useMediaQuery } from '@mantine/hooks';
-import { IconMessages } from '@tabler/icons-react';
+import { IconMessages, IconUpload } from '@tabler/icons-react';
 import { keepPreviousData, useInfiniteQuery, useQuery } from '@tanstack/react-query';
 import { lazy, Suspense } from 'react';
 import { useApi } from '../api/context';
@@ -9,6 +9,8 @@ import { Empty } from '../lib/Empty';
 import { absoluteDay } from '../lib/time';
 import { RANGE_PRESETS, rangeDays, sessionFilter, setFilters, useFilters } from '../state/filters';
 import { openSession, useOpenSession } from '../state/view';
+import { ExportMenu } from '../transfer/ExportMenu';
+import { openImport } from '../transfer/ImportDialog';
 import { openBulkDelete } from './BulkDelete';
 import { FilterBar, MatchActions } from './FilterBar';
 import { SessionList } from './SessionList';
@@ -40,6 +42,7 @@ export function SessionsView() {
   const open = useOpenSession();
   const wide = useMediaQuery('(min-width: 68em)', true);
   const filtered = !!(filter.q || filter.startDate || filter.endDate || filters.flowId);
+  const everything = flows.data?.items.reduce((n, f) => n + f.sessionCount, 0);
 
   const conditions: string[] = [];
   if (flowName) conditions.push(`in the flow “${flowName}”`);
@@ -54,7 +57,7 @@ export function SessionsView() {
 
   return (
     <Stack h="100%" gap="sm">
-      <Group justify="space-between" align="center" wrap="nowrap">
+      <Group justify="space-between" align="center" wrap="wrap" gap="xs">
         <Title order={2} size="h3">
           {flowName ?? 'All flows'}
           {filter.q && (
@@ -66,6 +69,15 @@ export function SessionsView() {
         </Title>
         <Group gap="sm" wrap="nowrap">
           {query.isFetching && !query.isPending && <Loader size="xs" aria-label="Refreshing" />}
+          <Button
+            variant="default"
+            size="sm"
+            leftSection={<IconUpload size={16} aria-hidden />}
+            onClick={openImport}
+          >
+            Import
+          </Button>
+          <ExportMenu filter={filter} filtered={filtered} total={total} everything={everything} />
           <MatchActions
             total={total}
             loading={query.isPlaceholderData || query.isPending}

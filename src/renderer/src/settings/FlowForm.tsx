@@ -7,6 +7,7 @@ import {
   PasswordInput,
   SegmentedControl,
   Stack,
+  Switch,
   Text,
   Textarea,
   TextInput,
@@ -31,6 +32,9 @@ interface FormState {
   temperature: number | string;
   memoryMessages: number | string;
   timeoutSeconds: number | string;
+  /** Move idle conversations to the trash after retentionDays. */
+  retention: boolean;
+  retentionDays: number | string;
 }
 
 function initialState(flow: Flow | undefined): FormState {
@@ -48,6 +52,8 @@ function initialState(flow: Flow | undefined): FormState {
     temperature: ai?.temperature ?? '',
     memoryMessages: ai?.memoryMessages ?? 20,
     timeoutSeconds: ai ? Math.round(ai.timeoutMs / 1000) : 60,
+    retention: flow?.retentionDays != null,
+    retentionDays: flow?.retentionDays ?? 90,
   };
 }
 
@@ -97,8 +103,16 @@ function FlowFormBody({ flow, onClose }: { flow?: Flow; onClose: () => void }) {
     try {
       const responder = responderOf(state);
       const apiKey = state.kind === 'openai-compatible' && state.apiKey ? state.apiKey : undefined;
-      if (flow) await api.updateFlow({ flowId: flow.id, name: state.name, responder, apiKey });
-      else await api.createFlow({ id: state.id.trim() || undefined, name: state.name, responder, apiKey });
+      const retentionDays = state.retention ? (num(state.retentionDays) ?? null) : null;
+      if (flow) await api.updateFlow({ flowId: flow.id, name: state.name, responder, apiKey, retentionDays });
+      else
+        await api.createFlow({
+          id: state.id.trim() || undefined,
+          name: state.name,
+          responder,
+          apiKey,
+          retentionDays,
+        });
       await client.invalidateQueries({ queryKey: queryKeys.flows });
       onClose();
     } catch (e) {
@@ -216,6 +230,26 @@ function FlowFormBody({ flow, onClose }: { flow?: Flow; onClose: () => void }) {
             </Group>
           </>
         )}
+        <div>
+          <Switch
+            label="Move conversations with no activity to the trash"
+            description="Checked at start and every hour; the trash keeps them 30 days before they are deleted."
+            checked={state.retention}
+            onChange={(e) => set('retention', e.currentTarget.checked)}
+          />
+          {state.retention && (
+            <NumberInput
+              mt="xs"
+              label="Days without a new message"
+              min={1}
+              max={36_500}
+              allowDecimal={false}
+              value={state.retentionDays}
+              onChange={(v) => set('retentionDays', v)}
+              w={220}
+            />
+          )}
+        </div>
         {error && (
           <Alert color="red" role="alert" title="Not saved">
             {error}

@@ -107,6 +107,7 @@ export function FlowsCard() {
               <Table.Th>Flow</Table.Th>
               <Table.Th>Responder</Table.Th>
               <Table.Th>Conversations</Table.Th>
+              <Table.Th>Retention</Table.Th>
               <Table.Th>
                 <VisuallyHidden>Actions</VisuallyHidden>
               </Table.Th>
@@ -135,6 +136,15 @@ export function FlowsCard() {
                     )}
                   </Table.Td>
                   <Table.Td>{flow.sessionCount.toLocaleString()}</Table.Td>
+                  <Table.Td data-testid={`retention-${flow.id}`}>
+                    {flow.retentionDays === null ? (
+                      <Text size="sm" c="dimmed">
+                        Kept
+                      </Text>
+                    ) : (
+                      <Text size="sm">Trash after {flow.retentionDays.toLocaleString()} idle days</Text>
+                    )}
+                  </Table.Td>
                   <Table.Td>
                     <Group gap="xs" justify="flex-end" wrap="nowrap">
                       <Button

@@ -1,0 +1,111 @@
+/**
+ * Export and import (SPEC 4.3): an export streams from a snapshot of the store, page by
+ * page, as Mnemo JSON or Markdown; an import reads a whole file, checks every record,
+ * then adds what is not there yet in one write, so a second import of it adds nothing.
+ */
+import type { z } from 'zod';
+import type { ExportFormat, ExportQuery, ImportResult } from '../../shared/schemas/transfer';
+import { badRequest } from '../http/errors';
+import type { ExportFilter, ExportItem } from '../store';
+import type { ServiceContext } from '.';
+import { type ExportCounts, type ExportWriter, markdownWriter, mnemoJsonWriter } from './export-writers';
+import { parseImport } from './import-formats';
+import { MAX_EVENTS_PER_CHANGE } from './sessions';
+
+export interface ExportStream {
+  filename: string;
+  contentType: string;
+  /** The text, piece by piece; read it to the end or `return()` it (it holds a database connection). */
+  chunks: AsyncGenerator<string>;
+  /** Filled in while `chunks` is read. */
+  counts: ExportCounts;
+}
+
+const CONTENT_TYPE: Record<ExportFormat, string> = {
+  json: 'application/json; charset=utf-8',
+  markdown: 'text/markdown; charset=utf-8',
+};
+const EXTENSION: Record<ExportFormat, string> = { json: 'json', markdown: 'md' };
+
+/** Text that is safe in a file name (and in a Content-Disposition header) on every system. */
+const safeName = (text: string) => text.replace(/[^A-Za-z0-9._-]+/g, '_').slice(0, 60);
+
+export function exportFileName(query: ExportFilter, format: ExportFormat, now: number): string {
+  if (query.sessionId !== undefined) {
+    const flow = query.flowId === undefined ? '' : `${safeName(query.flowId)}-`;
+    return `mnemo-${flow}${safeName(query.sessionId)}.${EXTENSION[format]}`;
+  }
+  const stamp = new Date(now).toISOString().slice(0, 19).replace('T', '-').replaceAll(':', '');
+  return `mnemo-export-${stamp}.${EXTENSION[format]}`;
+}
+
+/** Pieces of about this many characters: fewer, larger writes to the socket or file. */
+const CHUNK_CHARS = 16 * 1024;
+
+async function* render(batches: AsyncGenerator<ExportItem[]>, writer: ExportWriter) {
+  try {
+    let pending = writer.start();
+    for await (const items of batches) {
+      pending += writer.write(items);
+      if (pending.length >= CHUNK_CHARS) {
+        yield pending;
+        pending = '';
+      }
+    }
+    yield pending + writer.end();
+  } finally {
+    await batches.return(undefined);
+  }
+}
+
+export function transferService(context: ServiceContext) {
+  const { store, events } = context;
+
+  return {
+    /** An export of the conversations matching the filter (live ones only), ready to stream. */
+    export(query: z.output<typeof ExportQuery>): ExportStream {
+      if (query.startDate !== undefined && query.endDate !== undefined && query.startDate > query.endDate) {
+        throw badRequest('field "endDate": must not be before startDate');
+      }
+      const now = Date.now();
+      const filter: ExportFilter = {
+        flowId: query.flowId,
+        sessionId: query.sessionId,
+        q: query.q,
+        startDate: query.startDate,
+        endDate: query.endDate,
+      };
+      const counts: ExportCounts = { sessions: 0, messages: 0 };
+      const writer = query.format === 'markdown' ? markdownWriter(now, counts) : mnemoJsonWriter(now, counts);
+      return {
+        filename: exportFileName(filter, query.format, now),
+        contentType: CONTENT_TYPE[query.format],
+        chunks: render(store.exportBatches(filter), writer),
+        counts,
+      };
+    },
+
+    /** Imports a file's text; 400 naming the record when any record is wrong (nothing is imported then). */
+    async import(text: string, flowId?: string): Promise<ImportResult> {
+      const parsed = parseImport(text, { flowId, now: Date.now() });
+      const outcome = await store.importConversations(parsed);
+      for (const id of outcome.flowsCreated) events.publish({ type: 'flow.changed', flowId: id });
+      if (outcome.sessions.length <= MAX_EVENTS_PER_CHANGE) {
+        for (const key of outcome.sessions) events.publish({ type: 'session.changed', ...key });
+      } else {
+        // Many conversations: one event per flow touched (lists refetch on it).
+        const flows = new Set(outcome.sessions.map((s) => s.flowId));
+        for (const id of flows) events.publish({ type: 'flow.changed', flowId: id });
+      }
+      return {
+        format: parsed.format,
+        flows: outcome.flowsCreated.length,
+        sessions: outcome.sessions.length,
+        messages: outcome.messages,
+        skipped: outcome.skipped,
+      };
+    },
+  };
+}
+
+export type TransferService = ReturnType<typeof transferService>;

@@ -1,0 +1,70 @@
+import { Button, Menu } from '@mantine/core';
+import { IconBraces, IconDownload, IconMarkdown } from '@tabler/icons-react';
+import type { SessionFilterInput } from '../../../shared/schemas/sessions';
+import { openExport } from './ExportDialog';
+
+const plural = (n: number) => `${n.toLocaleString()} conversation${n === 1 ? '' : 's'}`;
+
+/** "Export": the conversations the list shows (its filter), or everything; as JSON or Markdown. */
+export function ExportMenu({
+  filter,
+  filtered,
+  total,
+  everything,
+}: {
+  filter: SessionFilterInput;
+  /** Whether the list is filtered (else "matching" and "everything" are the same). */
+  filtered: boolean;
+  /** How many the filter matches now. */
+  total: number | undefined;
+  /** How many conversations there are in all (for progress), when known. */
+  everything: number | undefined;
+}) {
+  const matching = total === undefined ? 'the matching conversations' : `the ${plural(total)} matching`;
+  return (
+    <Menu position="bottom-end" withinPortal>
+      <Menu.Target>
+        <Button variant="default" size="sm" leftSection={<IconDownload size={16} aria-hidden />}>
+          Export
+        </Button>
+      </Menu.Target>
+      <Menu.Dropdown>
+        {filtered && (
+          <>
+            <Menu.Label>
+              {total === undefined ? 'Current filter' : `Current filter (${plural(total)})`}
+            </Menu.Label>
+            <Menu.Item
+              leftSection={<IconBraces size={16} aria-hidden />}
+              disabled={!total}
+              onClick={() => openExport({ query: { ...filter, format: 'json' }, what: matching, total })}
+            >
+              Matching as JSON (importable)
+            </Menu.Item>
+            <Menu.Item
+              leftSection={<IconMarkdown size={16} aria-hidden />}
+              disabled={!total}
+              onClick={() => openExport({ query: { ...filter, format: 'markdown' }, what: matching, total })}
+            >
+              Matching as Markdown (readable)
+            </Menu.Item>
+            <Menu.Divider />
+          </>
+        )}
+        <Menu.Label>Everything{everything === undefined ? '' : ` (${plural(everything)})`}</Menu.Label>
+        <Menu.Item
+          leftSection={<IconBraces size={16} aria-hidden />}
+          onClick={() => openExport({ query: { format: 'json' }, what: 'everything', total: everything })}
+        >
+          Everything as JSON (importable)
+        </Menu.Item>
+        <Menu.Item
+          leftSection={<IconMarkdown size={16} aria-hidden />}
+          onClick={() => openExport({ query: { format: 'markdown' }, what: 'everything', total: everything })}
+        >
+          Everything as Markdown (readable)
+        </Menu.Item>
+      </Menu.Dropdown>
+    </Menu>
+  );
+}
