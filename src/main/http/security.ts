@@ -28,11 +28,15 @@ function isPublic(request: FastifyRequest): boolean {
   return false;
 }
 
+const sha256 = (text: string) => crypto.createHash('sha256').update(text).digest();
+
+/** The current key's digest, computed again only when the key changes (it is read per request). */
+let expected = { key: '', digest: sha256('') };
+
 function keyMatches(header: string | undefined, key: string): boolean {
   if (!header?.startsWith('Bearer ')) return false;
-  const given = crypto.createHash('sha256').update(header.slice(7)).digest();
-  const expected = crypto.createHash('sha256').update(key).digest();
-  return crypto.timingSafeEqual(given, expected);
+  if (expected.key !== key) expected = { key, digest: sha256(key) };
+  return crypto.timingSafeEqual(sha256(header.slice(7)), expected.digest);
 }
 
 async function security(app: FastifyInstance, options: SecurityOptions) {

@@ -21,10 +21,20 @@ interface MessageRow {
   chatId: string;
   chatType: NewMessage['chatType'];
   metadata: string | null;
+  importKey: string | null;
 }
 
-/** The full-text triggers on inserts, which this path stands in for while it runs. */
-const INSERT_TRIGGERS = ['messages_fts_insert', 'titles_fts_insert'];
+/**
+ * The triggers on inserts this path stands in for while it runs: full text (direct and
+ * deferred) and the live conversation counts (a trigger on a conversation insert also
+ * opens a statement savepoint, at which FTS5 writes out the titles indexed so far).
+ */
+const INSERT_TRIGGERS = [
+  'messages_fts_insert',
+  'messages_fts_defer',
+  'titles_fts_insert',
+  'live_counts_insert',
+];
 /** Page cache while a batch runs (KiB): the indexes take rows in no particular order. */
 const BULK_CACHE_KIB = 64 * 1024;
 
@@ -49,9 +59,11 @@ export function bulkInsertQueries(db: Db, writes: WriteQueue, refreshSync: (conv
      VALUES (@flowId, @sessionId, @title, @titleCustom, @preview, @count, @first, @last)`,
   );
   // Positional parameters: binding by name costs more, and this runs a million times.
-  const insertMessage = db.prepare<[string, number, string, string, number, string, string, string | null]>(
-    `INSERT INTO messages (id, conversation_id, role, content, created_at, chat_id, chat_type, metadata)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+  const insertMessage = db.prepare<
+    [string, number, string, string, number, string, string, string | null, string | null]
+  >(
+    `INSERT INTO messages (id, conversation_id, role, content, created_at, chat_id, chat_type, metadata, import_key)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
   );
   const lastSeq = db.prepare<[], { seq: number | null }>('SELECT max(seq) AS seq FROM messages');
   const indexMessagesAfter = db.prepare<[number]>(
@@ -63,6 +75,12 @@ export function bulkInsertQueries(db: Db, writes: WriteQueue, refreshSync: (conv
   const triggerSql = db.prepare<[string], { sql: string }>(
     "SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = ?",
   );
+  const addLive = db.prepare<[string, number]>(
+    `INSERT INTO live_counts (flow_id, conversations) VALUES (?, ?)
+     ON CONFLICT (flow_id) DO UPDATE SET conversations = conversations + excluded.conversations`,
+  );
+  /** Conversations created per flow by the bulk write running now (added to live_counts at its end). */
+  let created = new Map<string, number>();
   const setCustomTitle = db.prepare<[string, number]>(
     'UPDATE conversations SET title = ?, title_custom = 1 WHERE id = ?',
   );
@@ -77,6 +95,7 @@ export function bulkInsertQueries(db: Db, writes: WriteQueue, refreshSync: (conv
         chatId: m.chatId ?? record.sessionId,
         chatType: m.chatType,
         metadata: m.metadata && Object.keys(m.metadata).length > 0 ? JSON.stringify(m.metadata) : null,
+        importKey: m.importKey ?? null,
       }),
     );
     if (rows.length === 0) return 0;
@@ -109,6 +128,7 @@ export function bulkInsertQueries(db: Db, writes: WriteQueue, refreshSync: (conv
       }).lastInsertRowid,
     );
     if (title !== null) indexTitle.run(conversationId, title);
+    created.set(record.flowId, (created.get(record.flowId) ?? 0) + 1);
     for (const row of rows) insertMessageRow(row, conversationId);
     return rows.length;
   }
@@ -123,6 +143,7 @@ export function bulkInsertQueries(db: Db, writes: WriteQueue, refreshSync: (conv
       row.chatId,
       row.chatType,
       row.metadata,
+      row.importKey,
     );
   }
 
@@ -134,8 +155,10 @@ export function bulkInsertQueries(db: Db, writes: WriteQueue, refreshSync: (conv
     for (const name of INSERT_TRIGGERS) db.exec(`DROP TRIGGER IF EXISTS ${name}`);
     try {
       const seqBefore = lastSeq.get()?.seq ?? 0;
+      created = new Map();
       const result = work();
       indexMessagesAfter.run(seqBefore);
+      for (const [flowId, n] of created) addLive.run(flowId, n);
       return result;
     } finally {
       for (const sql of saved) if (sql) db.exec(sql);
@@ -143,16 +166,20 @@ export function bulkInsertQueries(db: Db, writes: WriteQueue, refreshSync: (conv
     }
   }
 
+  /** The bulk insert as part of a larger write (an import); must run inside a write. */
+  function bulkInsertSync(records: BulkConversation[]): { conversations: number; messages: number } {
+    return asBulk(() => {
+      const now = Date.now();
+      let messages = 0;
+      for (const record of records) messages += insertOne(record, now);
+      return { conversations: records.filter((r) => r.messages.length > 0).length, messages };
+    });
+  }
+
   return {
+    bulkInsertSync,
     /** Inserts whole conversations in one transaction; one whose key is live gets the messages appended. */
     bulkInsert: (records: BulkConversation[]): Promise<{ conversations: number; messages: number }> =>
-      writes.run(() =>
-        asBulk(() => {
-          const now = Date.now();
-          let messages = 0;
-          for (const record of records) messages += insertOne(record, now);
-          return { conversations: records.filter((r) => r.messages.length > 0).length, messages };
-        }),
-      ),
+      writes.run(() => bulkInsertSync(records)),
   };
 }

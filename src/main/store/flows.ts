@@ -6,6 +6,7 @@ interface FlowRow {
   id: string;
   name: string;
   responder: string;
+  retention_days: number | null;
   created_at: number;
   updated_at: number;
 }
@@ -14,8 +15,26 @@ const toFlow = (row: FlowRow): FlowRecord => ({
   id: row.id,
   name: row.name,
   responder: JSON.parse(row.responder),
+  retentionDays: row.retention_days,
   createdAt: row.created_at,
   updatedAt: row.updated_at,
+});
+
+/** What a flow is made of (its times are the store's). */
+export interface FlowSettings {
+  id: string;
+  name: string;
+  responder: unknown;
+  /** Absent or null: conversations are kept however old. */
+  retentionDays?: number | null;
+}
+
+const flowParams = (flow: FlowSettings) => ({
+  id: flow.id,
+  name: flow.name,
+  responder: JSON.stringify(flow.responder),
+  retentionDays: flow.retentionDays ?? null,
+  now: Date.now(),
 });
 
 export function flowQueries(db: Db, writes: WriteQueue) {
@@ -25,14 +44,15 @@ export function flowQueries(db: Db, writes: WriteQueue) {
     'SELECT * FROM flows WHERE name = ? ORDER BY created_at LIMIT 1',
   );
   const insertIfAbsent = db.prepare(
-    'INSERT OR IGNORE INTO flows (id, name, responder, created_at, updated_at) VALUES (@id, @name, @responder, @now, @now)',
+    `INSERT OR IGNORE INTO flows (id, name, responder, retention_days, created_at, updated_at)
+     VALUES (@id, @name, @responder, @retentionDays, @now, @now)`,
   );
   const update = db.prepare(
-    'UPDATE flows SET name = @name, responder = @responder, updated_at = @now WHERE id = @id',
+    'UPDATE flows SET name = @name, responder = @responder, retention_days = @retentionDays, updated_at = @now WHERE id = @id',
   );
   const remove = db.prepare<[string]>('DELETE FROM flows WHERE id = ?');
-  const liveSessions =
-    '(SELECT count(*) FROM conversations c WHERE c.flow_id = f.id AND c.trashed_at IS NULL)';
+  // Kept by triggers (live_counts, migration 6): read, not counted, on every sidebar load.
+  const liveSessions = '(SELECT coalesce(sum(conversations), 0) FROM live_counts lc WHERE lc.flow_id = f.id)';
   const allCounted = db.prepare<[], FlowRow & { session_count: number }>(
     `SELECT f.*, ${liveSessions} AS session_count FROM flows f ORDER BY f.id = 'default' DESC, f.name, f.id`,
   );
@@ -64,21 +84,12 @@ export function flowQueries(db: Db, writes: WriteQueue) {
       return row && toFlow(row);
     },
     /** Creates the flow; false when the id is taken. */
-    createFlow: (flow: { id: string; name: string; responder: unknown }): Promise<boolean> =>
-      writes.run(
-        () =>
-          insertIfAbsent.run({ ...flow, responder: JSON.stringify(flow.responder), now: Date.now() })
-            .changes === 1,
-      ),
+    createFlow: (flow: FlowSettings): Promise<boolean> =>
+      writes.run(() => insertIfAbsent.run(flowParams(flow)).changes === 1),
     /** Creates the flow unless it exists, in the same transaction as whatever follows; true when created. */
-    ensureFlowSync: (flow: { id: string; name: string; responder: unknown }): boolean =>
-      insertIfAbsent.run({ ...flow, responder: JSON.stringify(flow.responder), now: Date.now() }).changes ===
-      1,
-    updateFlow: (flow: { id: string; name: string; responder: unknown }): Promise<boolean> =>
-      writes.run(
-        () =>
-          update.run({ ...flow, responder: JSON.stringify(flow.responder), now: Date.now() }).changes === 1,
-      ),
+    ensureFlowSync: (flow: FlowSettings): boolean => insertIfAbsent.run(flowParams(flow)).changes === 1,
+    updateFlow: (flow: FlowSettings): Promise<boolean> =>
+      writes.run(() => update.run(flowParams(flow)).changes === 1),
     /**
      * Deletes the flow and, by cascade, its conversations (trashed ones too) and messages.
      * Returns how many conversations went, or undefined when there was no such flow.

@@ -9,12 +9,16 @@ import { DEFAULT_FLOW_ID } from '../../shared/schemas/flows';
 import { bulkInsertQueries } from './bulk-insert';
 import { openDatabase } from './database';
 import { flowQueries } from './flows';
+import { ftsDeferral } from './fts-deferral';
 import { messageQueries } from './messages';
 import { LATEST_SCHEMA_VERSION, migrate } from './migrations';
+import { queryPlanQueries } from './query-plans';
+import { retentionQueries } from './retention';
 import { searchQueries } from './search';
 import { sessionQueries } from './sessions';
 import { settingQueries } from './settings';
 import { simMemoryQueries } from './sim-memories';
+import { transferQueries } from './transfer';
 import { trashQueries } from './trash';
 import { WriteQueue } from './write-queue';
 
@@ -23,6 +27,15 @@ export type { SearchHitRecord } from './search';
 export type { SessionFilter } from './session-filter';
 export type { MessagePosition, SessionListOptions, SessionSummaryRecord, SortKey } from './sessions';
 export type { MemoryFilter, MemoryMessageRecord, MemoryRecord } from './sim-memories';
+export type {
+  ExportFilter,
+  ExportItem,
+  ExportMessageRecord,
+  ExportSessionRecord,
+  ImportConversation,
+  ImportFlow,
+  ImportOutcome,
+} from './transfer';
 export type { SessionKeyRecord, TrashRecord } from './trash';
 export type { ConversationRecord, FlowRecord, MessageFilter, MessageRecord, NewMessage } from './types';
 
@@ -43,11 +56,13 @@ export async function openStore(options: StoreOptions) {
     db.close();
     throw error;
   }
-  const writes = new WriteQueue(db);
+  const writes = new WriteQueue(db, ftsDeferral(db));
   // The *Sync functions run inside a write of the queue; only the async ones are public.
   const { ensureFlowSync, ...flows } = flowQueries(db, writes);
   const { appendSync, refreshSync, ...messages } = messageQueries(db, writes);
   ensureFlowSync({ id: DEFAULT_FLOW_ID, name: 'Default', responder: { kind: 'echo' } });
+  const { bulkInsertSync, ...bulk } = bulkInsertQueries(db, writes, refreshSync);
+  const { closeExports, ...transfer } = transferQueries(db, writes, file, bulkInsertSync);
 
   let closed = false;
   const store = {
@@ -60,11 +75,15 @@ export async function openStore(options: StoreOptions) {
     ...sessionQueries(db, writes),
     ...trashQueries(db, writes, refreshSync),
     ...searchQueries(db),
-    ...bulkInsertQueries(db, writes, refreshSync),
+    ...queryPlanQueries(db),
+    ...bulk,
+    ...transfer,
+    ...retentionQueries(db, writes),
     /** Finishes queued writes, checkpoints the WAL into the main file and closes. */
     close: async (): Promise<void> => {
       if (closed) return;
       closed = true;
+      closeExports();
       writes.flush();
       db.pragma('wal_checkpoint(TRUNCATE)');
       db.close();

@@ -62,7 +62,20 @@ export interface MessageDeletion {
 
 /** Cuts text to n characters (not UTF-16 units), on one line. */
 export function cut(text: string, n: number): string {
+  // Only the start can show: a long message (up to 1 MiB) is flattened and split into
+  // characters from a prefix, unless whitespace leaves that prefix too short.
+  if (text.length > 8 * n) {
+    const chars = Array.from(
+      text
+        .slice(0, 8 * n)
+        .replace(/\s+/g, ' ')
+        .trimStart(),
+    );
+    // Two to spare: the whole text may end in one trimmed space, the slice may split a pair.
+    if (chars.length >= n + 2) return `${chars.slice(0, n - 1).join('')}…`;
+  }
   const flat = text.replace(/\s+/g, ' ').trim();
+  if (flat.length <= n) return flat;
   const chars = Array.from(flat);
   return chars.length <= n ? flat : `${chars.slice(0, n - 1).join('')}…`;
 }
@@ -76,6 +89,19 @@ function messageWhere(filter: MessageFilter): { sql: string; params: Record<stri
   if (filter.startDate !== undefined) parts.push('m.created_at >= @startDate');
   if (filter.endDate !== undefined) parts.push('m.created_at <= @endDate');
   return { sql: parts.join(' AND '), params: { ...filter } };
+}
+
+/** The Flowise chat-message read: matching messages by time, paged. */
+export function listMessagesSql(
+  filter: MessageFilter,
+  options: { order: 'ASC' | 'DESC'; limit?: number; offset?: number },
+): { sql: string; params: Record<string, unknown> } {
+  const where = messageWhere(filter);
+  const dir = options.order === 'DESC' ? 'DESC' : 'ASC';
+  const sql = `SELECT m.*, c.flow_id, c.session_id FROM messages m
+    JOIN conversations c ON c.id = m.conversation_id
+    WHERE ${where.sql} ORDER BY m.created_at ${dir}, m.seq ${dir} LIMIT @limit OFFSET @offset`;
+  return { sql, params: { ...where.params, limit: options.limit ?? -1, offset: options.offset ?? 0 } };
 }
 
 export function messageQueries(db: Db, writes: WriteQueue) {
@@ -206,17 +232,8 @@ export function messageQueries(db: Db, writes: WriteQueue) {
       filter: MessageFilter,
       options: { order: 'ASC' | 'DESC'; limit?: number; offset?: number },
     ): Promise<MessageRecord[]> => {
-      const where = messageWhere(filter);
-      const dir = options.order === 'DESC' ? 'DESC' : 'ASC';
-      const sql = `SELECT m.*, c.flow_id, c.session_id FROM messages m
-        JOIN conversations c ON c.id = m.conversation_id
-        WHERE ${where.sql} ORDER BY m.created_at ${dir}, m.seq ${dir} LIMIT @limit OFFSET @offset`;
-      const rows = cached(sql).all({
-        ...where.params,
-        limit: options.limit ?? -1,
-        offset: options.offset ?? 0,
-      }) as MessageRow[];
-      return rows.map(toMessage);
+      const query = listMessagesSql(filter, options);
+      return (cached(query.sql).all(query.params) as MessageRow[]).map(toMessage);
     },
 
     countMessages: async (filter: MessageFilter): Promise<{ messages: number; sessions: number }> => {

@@ -129,6 +129,80 @@ export const migrations: Migration[] = [
       DROP INDEX conversations_flow_created;
     `,
   },
+  {
+    version: 5,
+    altersExistingTables: true,
+    // Retention and import. A flow may trash its conversations after N days without
+    // activity (NULL: keep them). A message taken from a file without message ids
+    // (Flowise, Sim) keeps a hash of what it is, so importing that file again adds nothing.
+    up: `
+      ALTER TABLE flows ADD COLUMN retention_days INTEGER CHECK (retention_days IS NULL OR retention_days > 0);
+      ALTER TABLE messages ADD COLUMN import_key TEXT;
+      CREATE UNIQUE INDEX messages_import_key ON messages(import_key) WHERE import_key IS NOT NULL;
+    `,
+  },
+  {
+    version: 6,
+    altersExistingTables: false,
+    // Write throughput (SPEC 9). FTS5 writes its pending terms out as a new segment at
+    // every savepoint, and the write queue opens one per write: indexed by the trigger,
+    // each appended message became a segment of its own. Now, while a write batch runs,
+    // fts_deferral.deferred is 1 and new messages are only listed in fts_pending; the
+    // batch indexes them in one statement before it commits (fts-deferral.ts), so a
+    // committed database never has deferred = 1 or pending rows, and any other writer
+    // is indexed at once as before. A message deleted while still pending leaves the
+    // list instead of the index. Segments are merged 16 at a time instead of 4 (less
+    // rewriting per write, a few more segments per search). A title set to the value it
+    // had no longer rewrites its index entry (every append sets it). Sim's get and
+    // delete by conversation id alone read an index instead of every conversation.
+    // live_counts keeps each flow's number of live conversations, so the unfiltered
+    // list's total (and a flow's) is read instead of counted.
+    up: `
+      CREATE TABLE fts_deferral (id INTEGER PRIMARY KEY CHECK (id = 1), deferred INTEGER NOT NULL) STRICT;
+      INSERT INTO fts_deferral (id, deferred) VALUES (1, 0);
+      CREATE TABLE fts_pending (seq INTEGER PRIMARY KEY) STRICT;
+      DROP TRIGGER messages_fts_insert;
+      CREATE TRIGGER messages_fts_insert AFTER INSERT ON messages
+      WHEN (SELECT deferred FROM fts_deferral) = 0 BEGIN
+        INSERT INTO messages_fts(rowid, content) VALUES (new.seq, new.content);
+      END;
+      CREATE TRIGGER messages_fts_defer AFTER INSERT ON messages
+      WHEN (SELECT deferred FROM fts_deferral) = 1 BEGIN
+        INSERT INTO fts_pending(seq) VALUES (new.seq);
+      END;
+      DROP TRIGGER messages_fts_delete;
+      CREATE TRIGGER messages_fts_delete AFTER DELETE ON messages BEGIN
+        INSERT INTO messages_fts(messages_fts, rowid, content) SELECT 'delete', old.seq, old.content
+        WHERE NOT EXISTS (SELECT 1 FROM fts_pending WHERE seq = old.seq);
+        DELETE FROM fts_pending WHERE seq = old.seq;
+      END;
+      DROP TRIGGER titles_fts_update;
+      CREATE TRIGGER titles_fts_update AFTER UPDATE OF title ON conversations
+      WHEN old.title IS NOT new.title BEGIN
+        INSERT INTO titles_fts(titles_fts, rowid, title) SELECT 'delete', old.id, old.title WHERE old.title IS NOT NULL;
+        INSERT INTO titles_fts(rowid, title) SELECT new.id, new.title WHERE new.title IS NOT NULL;
+      END;
+      INSERT INTO messages_fts(messages_fts, rank) VALUES ('automerge', 16);
+      INSERT INTO titles_fts(titles_fts, rank) VALUES ('automerge', 16);
+      CREATE INDEX conversations_live_session ON conversations(session_id) WHERE trashed_at IS NULL;
+      CREATE TABLE live_counts (flow_id TEXT PRIMARY KEY, conversations INTEGER NOT NULL) STRICT, WITHOUT ROWID;
+      INSERT INTO live_counts (flow_id, conversations)
+        SELECT flow_id, count(*) FROM conversations WHERE trashed_at IS NULL GROUP BY flow_id;
+      CREATE TRIGGER live_counts_insert AFTER INSERT ON conversations WHEN new.trashed_at IS NULL BEGIN
+        INSERT INTO live_counts (flow_id, conversations) VALUES (new.flow_id, 1)
+        ON CONFLICT (flow_id) DO UPDATE SET conversations = conversations + 1;
+      END;
+      CREATE TRIGGER live_counts_delete AFTER DELETE ON conversations WHEN old.trashed_at IS NULL BEGIN
+        UPDATE live_counts SET conversations = conversations - 1 WHERE flow_id = old.flow_id;
+      END;
+      CREATE TRIGGER live_counts_trash AFTER UPDATE OF trashed_at ON conversations
+      WHEN (old.trashed_at IS NULL) <> (new.trashed_at IS NULL) BEGIN
+        INSERT INTO live_counts (flow_id, conversations)
+        VALUES (new.flow_id, CASE WHEN new.trashed_at IS NULL THEN 1 ELSE -1 END)
+        ON CONFLICT (flow_id) DO UPDATE SET conversations = conversations + excluded.conversations;
+      END;
+    `,
+  },
 ];
 
 export const LATEST_SCHEMA_VERSION = migrations[migrations.length - 1]?.version ?? 0;

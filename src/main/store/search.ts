@@ -26,6 +26,16 @@ interface HitRow {
   snippet: string;
 }
 
+/** Full-text search over live conversations' messages, newest stored first. */
+export const searchSql = (byFlow: boolean) =>
+  `SELECT m.id, m.role, m.created_at, c.flow_id, c.session_id, c.title,
+     (SELECT name FROM flows WHERE id = c.flow_id) AS flow_name,
+     snippet(messages_fts, 0, ${SNIPPET_ARGS}) AS snippet
+   FROM messages_fts CROSS JOIN messages m ON m.seq = messages_fts.rowid
+   CROSS JOIN conversations c ON c.id = m.conversation_id
+   WHERE messages_fts MATCH @q AND c.trashed_at IS NULL ${byFlow ? 'AND c.flow_id = @flowId' : ''}
+   ORDER BY messages_fts.rowid DESC LIMIT @limit`;
+
 export function searchQueries(db: Db) {
   const cached = statementCache(db);
   return {
@@ -40,16 +50,7 @@ export function searchQueries(db: Db) {
     ): Promise<SearchHitRecord[]> => {
       const q = toFtsQuery(text);
       if (q === undefined) return [];
-      const byFlow = options.flowId === undefined ? '' : 'AND c.flow_id = @flowId';
-      const rows = cached(
-        `SELECT m.id, m.role, m.created_at, c.flow_id, c.session_id, c.title,
-           (SELECT name FROM flows WHERE id = c.flow_id) AS flow_name,
-           snippet(messages_fts, 0, ${SNIPPET_ARGS}) AS snippet
-         FROM messages_fts CROSS JOIN messages m ON m.seq = messages_fts.rowid
-         CROSS JOIN conversations c ON c.id = m.conversation_id
-         WHERE messages_fts MATCH @q AND c.trashed_at IS NULL ${byFlow}
-         ORDER BY messages_fts.rowid DESC LIMIT @limit`,
-      ).all({
+      const rows = cached(searchSql(options.flowId !== undefined)).all({
         q,
         limit: options.limit,
         ...(options.flowId === undefined ? {} : { flowId: options.flowId }),

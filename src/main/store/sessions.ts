@@ -1,6 +1,7 @@
 import { HIGHLIGHT_END, HIGHLIGHT_START } from '../../shared/schemas/sessions';
 import type { Db } from './database';
 import { type ConversationRow, toConversation, toMessage } from './messages';
+import { pageSnippets } from './page-snippets';
 import { HITS_CTE, type SessionFilter, sessionWhere, toFtsQuery } from './session-filter';
 import { statementCache } from './statement-cache';
 import type { ConversationRecord, MessageRecord } from './types';
@@ -90,6 +91,16 @@ function countWhere(filter: SessionFilter) {
 }
 
 function countSql(filter: SessionFilter) {
+  const { flowId, q, startDate, endDate } = filter;
+  // Nothing but a flow: the count is kept (live_counts, migration 6), not counted.
+  if (toFtsQuery(q) === undefined && startDate === undefined && endDate === undefined) {
+    return flowId === undefined
+      ? { sql: 'SELECT coalesce(sum(conversations), 0) AS n FROM live_counts', params: {} }
+      : {
+          sql: 'SELECT coalesce(sum(conversations), 0) AS n FROM live_counts WHERE flow_id = @flowId',
+          params: { flowId },
+        };
+  }
   const where = countWhere(filter);
   return { sql: `SELECT count(*) AS n FROM conversations c WHERE ${where.sql}`, params: where.params };
 }
@@ -111,22 +122,20 @@ export function sessionQueries(db: Db, writes: WriteQueue) {
   );
   const trashOne = db.prepare<[number, number]>('UPDATE conversations SET trashed_at = ? WHERE id = ?');
   const deleteOne = db.prepare<[number]>('DELETE FROM conversations WHERE id = ?');
-  // The CASTs matter: a JS number binds as a REAL, and FTS5 then drops the rowid
-  // constraint it claimed, answering the first match instead.
-  const messageSnippet = db.prepare<{ seq: number; q: string }, { snippet: string }>(
-    `SELECT snippet(messages_fts, 0, ${SNIPPET_ARGS}) AS snippet FROM messages_fts
-     WHERE messages_fts MATCH @q AND rowid = CAST(@seq AS INTEGER)`,
-  );
-  const titleSnippet = db.prepare<{ id: number; q: string }, { snippet: string }>(
-    `SELECT snippet(titles_fts, 0, ${SNIPPET_ARGS}) AS snippet FROM titles_fts
-     WHERE titles_fts MATCH @q AND rowid = CAST(@id AS INTEGER)`,
+  const snippetsOf = pageSnippets(db, SNIPPET_ARGS);
+  const contentsOf = db.prepare<[string], { seq: number; content: string }>(
+    'SELECT seq, content FROM messages WHERE seq IN (SELECT value FROM json_each(?))',
   );
 
-  /** From the newest matching message, else from the title. */
-  const snippetOf = (row: SearchRow, q: string): string | undefined =>
-    row.hit_seq === null
-      ? titleSnippet.get({ id: row.id, q })?.snippet
-      : messageSnippet.get({ seq: row.hit_seq, q })?.snippet;
+  /** Per row: from the newest matching message, else from the title. */
+  function pageSnippetsOf(rows: SearchRow[], q: string): Array<string | undefined> {
+    const seqs = rows.flatMap((row) => (row.hit_seq === null ? [] : [row.hit_seq]));
+    const contents = new Map(contentsOf.all(JSON.stringify(seqs)).map((m) => [m.seq, m.content]));
+    return snippetsOf(
+      rows.map((row) => (row.hit_seq === null ? row.title : (contents.get(row.hit_seq) ?? null))),
+      q,
+    );
+  }
 
   return {
     /** Live conversations matching a filter, in keyset order, with how many match in all. */
@@ -146,10 +155,11 @@ export function sessionQueries(db: Db, writes: WriteQueue) {
       const more = rows.length > options.limit;
       const page = more ? rows.slice(0, options.limit) : rows;
       const last = page[page.length - 1];
+      const snippets = fts === undefined ? [] : pageSnippetsOf(page, fts);
       return {
-        items: page.map((row) => {
+        items: page.map((row, i) => {
           const summary = toSummary(row);
-          if (fts !== undefined) summary.snippet = snippetOf(row, fts);
+          if (fts !== undefined) summary.snippet = snippets[i];
           return summary;
         }),
         next: more && last ? { key: list.keyOf(last), id: last.id } : null,

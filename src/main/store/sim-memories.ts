@@ -54,6 +54,11 @@ function memoryWhere(filter: MemoryFilter): string {
   return parts.join(' AND ');
 }
 
+/** The live conversations a Sim get or delete addresses, in creation order. */
+export const memoriesSql = (filter: MemoryFilter) =>
+  `SELECT c.id, c.flow_id, f.name AS flow_name, c.session_id FROM conversations c
+   JOIN flows f ON f.id = c.flow_id WHERE ${memoryWhere(filter)} ORDER BY c.id`;
+
 export function simMemoryQueries(db: Db, writes: WriteQueue, ensureFlowSync: EnsureFlow, appendSync: Append) {
   const cached = statementCache(db);
   // Raw rows (arrays): a memory can hold thousands of messages and each add answers with all of them.
@@ -98,11 +103,7 @@ export function simMemoryQueries(db: Db, writes: WriteQueue, ensureFlowSync: Ens
     }));
   }
 
-  const selectMemories = (filter: MemoryFilter) =>
-    cached(
-      `SELECT c.id, c.flow_id, f.name AS flow_name, c.session_id FROM conversations c
-       JOIN flows f ON f.id = c.flow_id WHERE ${memoryWhere(filter)} ORDER BY c.id`,
-    );
+  const selectMemories = (filter: MemoryFilter) => cached(memoriesSql(filter));
   const pageAfter = db.prepare<{ afterId: number; limit: number }, MemoryRow>(
     `SELECT c.id, c.flow_id, f.name AS flow_name, c.session_id FROM conversations c
      JOIN flows f ON f.id = c.flow_id WHERE c.trashed_at IS NULL AND c.id > @afterId ORDER BY c.id LIMIT @limit`,

@@ -6,6 +6,8 @@ export interface FlowRecord {
   name: string;
   /** The responder configuration as stored (JSON, no secrets); services validate it. */
   responder: unknown;
+  /** Days without activity before its conversations go to the trash; null keeps them. */
+  retentionDays: number | null;
   createdAt: number;
   updatedAt: number;
 }
@@ -51,6 +53,8 @@ export interface NewMessage {
   createdAt?: number;
   /** Defaults to a new UUIDv7; imports bring their own. */
   id?: string;
+  /** Content hash of a message imported from a file without ids (Flowise, Sim): a re-import skips it. */
+  importKey?: string | null;
 }
 
 /** Which messages a Flowise-style read or delete addresses (all optional). */

@@ -1,5 +1,13 @@
 import type { Db } from './database';
 
+/** Work that brackets every batch inside its transaction: before its first write, after its last. */
+export interface BatchHooks {
+  beforeBatch(): void;
+  afterBatch(): void;
+}
+
+const NO_HOOKS: BatchHooks = { beforeBatch: () => {}, afterBatch: () => {} };
+
 interface Pending {
   work: () => unknown;
   resolve: (value: unknown) => void;
@@ -22,7 +30,10 @@ export class WriteQueue {
   private readonly release;
   private readonly rollbackTo;
 
-  constructor(private readonly db: Db) {
+  constructor(
+    private readonly db: Db,
+    private readonly hooks: BatchHooks = NO_HOOKS,
+  ) {
     this.begin = db.prepare('BEGIN IMMEDIATE');
     this.commit = db.prepare('COMMIT');
     this.rollback = db.prepare('ROLLBACK');
@@ -50,6 +61,7 @@ export class WriteQueue {
     const outcomes: Array<{ ok: true; value: unknown } | { ok: false; error: unknown }> = [];
     try {
       this.begin.run();
+      this.hooks.beforeBatch();
       for (const item of batch) {
         this.savepoint.run();
         try {
@@ -61,6 +73,7 @@ export class WriteQueue {
           outcomes.push({ ok: false, error });
         }
       }
+      this.hooks.afterBatch();
       this.commit.run();
     } catch (error) {
       if (this.db.inTransaction) this.rollback.run();

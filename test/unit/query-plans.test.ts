@@ -1,0 +1,43 @@
+/**
+ * The reads of the Flowise, Sim and search routes go through indexes (SQLite's own
+ * plans, as the benchmark prints them at scale), over a store with some data in it.
+ */
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openStore, type Store } from '../../src/main/store';
+import { seedStore } from '../helpers/seed';
+import { tempDir } from '../helpers/tmp';
+
+let store: Store;
+let cleanup: () => void;
+beforeAll(async () => {
+  const tmp = tempDir();
+  cleanup = tmp.cleanup;
+  store = await openStore({ dataDir: path.join(tmp.dir, 'data') });
+  await seedStore(store, { sessions: 2_000, messages: 10_000, flows: 3, end: Date.UTC(2026, 0, 1) });
+});
+afterAll(async () => {
+  await store.close();
+  cleanup();
+});
+
+describe('query plans', () => {
+  it('reads one session by its key, its messages in time order, and searches through FTS5', async () => {
+    const plans = await store.debugQueryPlans();
+    const text = (name: string) => (plans[name] ?? []).join('\n');
+    expect(text('Flowise chat messages of one session')).toMatch(
+      /SEARCH c USING INDEX conversations_live_key \(flow_id=\? AND session_id=\?\)\nSEARCH m USING INDEX messages_conversation_time \(conversation_id=\?\)/,
+    );
+    expect(text('Flowise chat messages of one session')).not.toMatch(/TEMP B-TREE/);
+    // By conversation id alone (every block): an index, not a scan of every conversation.
+    expect(text('Sim get by conversationId')).toMatch(
+      /SEARCH c USING INDEX conversations_live_session \(session_id=\?\)/,
+    );
+    expect(text('Sim get by conversationId and blockId')).toMatch(
+      /SEARCH c USING INDEX conversations_live_key/,
+    );
+    expect(text('full-text search')).toMatch(/^SCAN messages_fts VIRTUAL TABLE INDEX \d+:M/);
+    expect(text('full-text search')).toMatch(/SEARCH m USING INTEGER PRIMARY KEY/);
+    expect(text('full-text search')).not.toMatch(/TEMP B-TREE/);
+  });
+});
