@@ -2,15 +2,9 @@
  * SPEC 9's window figure: how long after navigation the first rows of the session list
  * are visible, in Chromium driven by Playwright against the served web UI.
  */
-import fs from 'node:fs';
 import { chromium } from '@playwright/test';
 import { sessionList } from '../e2e/ui';
-
-/** As playwright.config.ts picks it: PLAYWRIGHT_CHROMIUM_PATH, else Debian's, else Playwright's own. */
-function chromiumPath(): string | undefined {
-  if (process.env.PLAYWRIGHT_CHROMIUM_PATH) return process.env.PLAYWRIGHT_CHROMIUM_PATH;
-  return fs.existsSync('/usr/bin/chromium') ? '/usr/bin/chromium' : undefined;
-}
+import { CHROMIUM_ARGS, chromiumPath } from '../helpers/chromium';
 
 /**
  * Loads the page `runs` times (each in a fresh context: no cache, no stored state) and
@@ -20,14 +14,7 @@ function chromiumPath(): string | undefined {
 export async function firstRowsTimes(webUrl: string, runs: number): Promise<number[]> {
   const browser = await chromium.launch({
     executablePath: chromiumPath(),
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--no-first-run',
-    ],
+    args: CHROMIUM_ARGS,
   });
   try {
     const times: number[] = [];

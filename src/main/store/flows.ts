@@ -2,7 +2,7 @@ import type { Db } from './database';
 import type { FlowRecord, FlowWithCount } from './types';
 import type { WriteQueue } from './write-queue';
 
-interface FlowRow {
+export interface FlowRow {
   id: string;
   name: string;
   responder: string;
@@ -11,7 +11,7 @@ interface FlowRow {
   updated_at: number;
 }
 
-const toFlow = (row: FlowRow): FlowRecord => ({
+export const toFlow = (row: FlowRow): FlowRecord => ({
   id: row.id,
   name: row.name,
   responder: JSON.parse(row.responder),

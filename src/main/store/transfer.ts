@@ -5,6 +5,7 @@
 import { DEFAULT_FLOW_ID } from '../../shared/schemas/flows';
 import type { BulkConversation } from './bulk-insert';
 import { type Db, openDatabase } from './database';
+import { type FlowRow, toFlow } from './flows';
 import type { ConversationRow } from './messages';
 import { type SessionFilter, sessionWhere } from './session-filter';
 import type { SessionKeyRecord } from './trash';
@@ -76,15 +77,6 @@ export interface ImportOutcome {
   skipped: number;
 }
 
-interface FlowRow {
-  id: string;
-  name: string;
-  responder: string;
-  retention_days: number | null;
-  created_at: number;
-  updated_at: number;
-}
-
 type SessionRow = ConversationRow & { title_custom: number; flow_name: string };
 interface MessageRow {
   seq: number;
@@ -99,15 +91,6 @@ interface MessageRow {
 }
 
 const FLOW_ORDER = "ORDER BY f.id = 'default' DESC, f.name, f.id";
-
-const toFlow = (row: FlowRow): FlowRecord => ({
-  id: row.id,
-  name: row.name,
-  responder: JSON.parse(row.responder),
-  retentionDays: row.retention_days,
-  createdAt: row.created_at,
-  updatedAt: row.updated_at,
-});
 
 const toExportSession = (row: SessionRow): ExportSessionRecord => ({
   flowId: row.flow_id,
