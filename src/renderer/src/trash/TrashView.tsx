@@ -181,7 +181,7 @@ export function TrashView() {
                       </Button>
                       <Button
                         size="xs"
-                        variant="subtle"
+                        variant="light"
                         color="red"
                         aria-label={`Delete ${item.title} for good`}
                         onClick={() => purge(item)}
