@@ -1,8 +1,9 @@
-import { type ChildProcess, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { test as base } from '@playwright/test';
+import { startServe as startServeProcess } from '../helpers/serve-process';
 
 export interface ServedMnemo {
   /** e.g. http://127.0.0.1:41234 */
@@ -18,36 +19,16 @@ export interface ServedMnemo {
 /** Runs on the data dir before the server opens it (seeding through the store). */
 export type Prepare = (dataDir: string) => Promise<unknown>;
 
-/** `npm run serve -- --port 0 --data-dir <temp>` (the built entry), one per test. */
+/** `npm run serve -- --port 0 --data-dir <temp>` (the built entry, generating its key), one per test. */
 async function startServe(
   prepare?: Prepare,
 ): Promise<{ served: ServedMnemo; child: ChildProcess; cleanup: () => void }> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mnemo-e2e-'));
   const dataDir = path.join(dir, 'data');
   if (prepare) await prepare(dataDir);
-  const child = spawn(process.execPath, ['out/main/serve.js', '--port', '0', '--data-dir', dataDir], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-    env: { ...process.env, MNEMO_API_KEY: '' },
-  });
-  let out = '';
-  child.stdout?.on('data', (d: Buffer) => {
-    out += d.toString();
-  });
-  child.stderr?.on('data', (d: Buffer) => {
-    out += d.toString();
-  });
-  const webUrl = await new Promise<string>((resolve, reject) => {
-    const started = Date.now();
-    const tick = () => {
-      const m = out.match(/^Mnemo web UI: (\S+)$/m);
-      if (m?.[1]) return resolve(m[1]);
-      if (child.exitCode !== null || Date.now() - started > 15_000) {
-        return reject(new Error(`serve did not start:\n${out}`));
-      }
-      setTimeout(tick, 20);
-    };
-    tick();
-  });
+  const serve = await startServeProcess(dataDir, { ...process.env, MNEMO_API_KEY: '' });
+  const { child } = serve;
+  const [, webUrl = ''] = await serve.waitForOutput(/^Mnemo web UI: (\S+)$/m);
   const url = new URL(webUrl).origin;
   const key = decodeURIComponent(webUrl.split('#key=')[1] ?? '');
   const served: ServedMnemo = {

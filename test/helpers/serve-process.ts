@@ -16,6 +16,8 @@ export interface ServeProcess {
   port: number;
   /** Everything it printed so far, stdout and stderr interleaved. */
   output(): string;
+  /** Waits until the output matches (e.g. the web UI line, printed after the listening one). */
+  waitForOutput(pattern: RegExp, timeoutMs?: number): Promise<RegExpMatchArray>;
   exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
   kill(signal?: NodeJS.Signals): Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
 }
@@ -39,22 +41,25 @@ export async function startServe(
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
     child.on('exit', (code, signal) => resolve({ code, signal })),
   );
-  const started = Date.now();
-  let match: RegExpMatchArray | null = null;
-  while (!match) {
-    match = out.match(/^Mnemo API listening on (http:\/\/127\.0\.0\.1:(\d+))$/m);
-    if (match) break;
-    if (child.exitCode !== null || Date.now() - started > timeoutMs) {
-      child.kill('SIGKILL');
-      throw new Error(`serve did not start (exit ${child.exitCode}); output:\n${out}`);
+  async function waitForOutput(pattern: RegExp, ms = timeoutMs): Promise<RegExpMatchArray> {
+    const started = Date.now();
+    for (;;) {
+      const match = out.match(pattern);
+      if (match) return match;
+      if (child.exitCode !== null || Date.now() - started > ms) {
+        child.kill('SIGKILL');
+        throw new Error(`serve did not print ${pattern} (exit ${child.exitCode}); output:\n${out}`);
+      }
+      await new Promise((r) => setTimeout(r, 10));
     }
-    await new Promise((r) => setTimeout(r, 10));
   }
+  const match = await waitForOutput(/^Mnemo API listening on (http:\/\/127\.0\.0\.1:(\d+))$/m);
   return {
     child,
     url: match[1] as string,
     port: Number(match[2]),
     output: () => out,
+    waitForOutput,
     exited,
     kill(signal = 'SIGTERM') {
       if (child.exitCode === null && child.signalCode === null) child.kill(signal);
