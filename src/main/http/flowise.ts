@@ -23,7 +23,7 @@ import { MEMORY_TYPE } from '../../shared/schemas/prediction';
 import type { ServiceContext } from '../memory';
 import { conversationService } from '../memory/conversations';
 import { flowService } from '../memory/flows';
-import type { MessageRecord } from '../store';
+import type { ChatMessageRecord, MessageRecord } from '../store';
 
 const FLOWISE_ROLE: Record<MessageRecord['role'], FlowiseRole> = {
   user: 'userMessage',
@@ -31,10 +31,10 @@ const FLOWISE_ROLE: Record<MessageRecord['role'], FlowiseRole> = {
   system: 'systemMessage',
 };
 
-const toFlowiseMessage = (m: MessageRecord): FlowiseMessage => ({
+const toFlowiseMessage = (flowId: string, m: ChatMessageRecord): FlowiseMessage => ({
   id: m.id,
   role: FLOWISE_ROLE[m.role],
-  chatflowid: m.flowId,
+  chatflowid: flowId,
   content: m.content,
   chatType: m.chatType,
   chatId: m.chatId,
@@ -87,12 +87,13 @@ export async function flowiseRoutes(app: FastifyInstance, options: { context: Se
     },
     async (request) => {
       const { sort, order, limit, page, ...filter } = request.query;
-      const messages = await conversations.list(request.params.flowId, filter, {
+      const { flowId } = request.params;
+      const messages = await conversations.list(flowId, filter, {
         order: sort ?? order ?? 'ASC',
         limit,
         page,
       });
-      return messages.map(toFlowiseMessage);
+      return messages.map((m) => toFlowiseMessage(flowId, m));
     },
   );
 

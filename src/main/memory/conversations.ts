@@ -4,7 +4,7 @@
  */
 import type { ChatType } from '../../shared/schemas/common';
 import { notFound } from '../http/errors';
-import type { MessageFilter, MessageRecord } from '../store';
+import type { ChatMessageRecord, MessageFilter } from '../store';
 import type { ServiceContext } from '.';
 
 export interface ChatMessageFilter {
@@ -18,17 +18,23 @@ export interface ChatMessageFilter {
 export function conversationService(context: ServiceContext) {
   const { store, events } = context;
 
+  const storeFilter = (flowId: string, filter: ChatMessageFilter): MessageFilter => ({
+    flowId,
+    sessionId: filter.sessionId,
+    chatId: filter.chatId,
+    chatType: filter.chatType,
+    startDate: filter.startDate,
+    endDate: filter.endDate,
+  });
+
+  async function assertFlow(flowId: string): Promise<void> {
+    if (!(await store.getFlow(flowId))) throw notFound(`chatflow "${flowId}" not found`);
+  }
+
   /** 404 for an unknown flow, else the store's filter for it. */
   async function filterOf(flowId: string, filter: ChatMessageFilter): Promise<MessageFilter> {
-    if (!(await store.getFlow(flowId))) throw notFound(`chatflow "${flowId}" not found`);
-    return {
-      flowId,
-      sessionId: filter.sessionId,
-      chatId: filter.chatId,
-      chatType: filter.chatType,
-      startDate: filter.startDate,
-      endDate: filter.endDate,
-    };
+    await assertFlow(flowId);
+    return storeFilter(flowId, filter);
   }
 
   return {
@@ -37,10 +43,18 @@ export function conversationService(context: ServiceContext) {
       flowId: string,
       filter: ChatMessageFilter,
       options: { order: 'ASC' | 'DESC'; limit?: number; page?: number },
-    ): Promise<MessageRecord[]> {
-      const where = await filterOf(flowId, filter);
+    ): Promise<ChatMessageRecord[]> {
       const offset = options.limit === undefined ? 0 : ((options.page ?? 1) - 1) * options.limit;
-      return store.listMessages(where, { order: options.order, limit: options.limit, offset });
+      const where = storeFilter(flowId, filter);
+      const messages = await store.listChatMessages(where, {
+        order: options.order,
+        limit: options.limit,
+        offset,
+      });
+      // A message belongs to a conversation of an existing flow: only an empty answer
+      // needs the flow looked up (the hot path, SPEC 9, reads one table less).
+      if (messages.length === 0) await assertFlow(flowId);
+      return messages;
     },
 
     /**

@@ -63,8 +63,7 @@ export function simMemoryService(context: ServiceContext) {
       );
       if (appended.flowCreated) events.publish({ type: 'flow.changed', flowId: blockId });
       events.publish({ type: 'session.changed', flowId: blockId, sessionId: input.conversationId });
-      const [memory] = await store.listMemories({ flowId: blockId, sessionId: input.conversationId });
-      return memory ?? { flowId: blockId, flowName: blockId, sessionId: input.conversationId, messages: [] };
+      return appended.memory;
     },
 
     hasFilter: (selector: MemorySelector) => hasFilter(toFilter(selector)),

@@ -1,6 +1,13 @@
 import { v7 as uuidv7 } from 'uuid';
+import type { ChatType, Role } from '../../shared/schemas/common';
 import type { Db } from './database';
-import type { ConversationRecord, MessageFilter, MessageRecord, NewMessage } from './types';
+import type {
+  ChatMessageRecord,
+  ConversationRecord,
+  MessageFilter,
+  MessageRecord,
+  NewMessage,
+} from './types';
 import type { WriteQueue } from './write-queue';
 
 export const TITLE_LENGTH = 80;
@@ -91,18 +98,32 @@ function messageWhere(filter: MessageFilter): { sql: string; params: Record<stri
   return { sql: parts.join(' AND '), params: { ...filter } };
 }
 
-/** The Flowise chat-message read: matching messages by time, paged. */
-export function listMessagesSql(
+/** Matching messages by time, paged; `columns` is the select list. */
+function pagedMessagesSql(
+  columns: string,
   filter: MessageFilter,
   options: { order: 'ASC' | 'DESC'; limit?: number; offset?: number },
 ): { sql: string; params: Record<string, unknown> } {
   const where = messageWhere(filter);
   const dir = options.order === 'DESC' ? 'DESC' : 'ASC';
-  const sql = `SELECT m.*, c.flow_id, c.session_id FROM messages m
+  const sql = `SELECT ${columns} FROM messages m
     JOIN conversations c ON c.id = m.conversation_id
     WHERE ${where.sql} ORDER BY m.created_at ${dir}, m.seq ${dir} LIMIT @limit OFFSET @offset`;
   return { sql, params: { ...where.params, limit: options.limit ?? -1, offset: options.offset ?? 0 } };
 }
+
+/** The Flowise chat-message read: only the columns its answer shows (see ChatMessageRecord). */
+export const listMessagesSql = (
+  filter: MessageFilter,
+  options: { order: 'ASC' | 'DESC'; limit?: number; offset?: number },
+) =>
+  pagedMessagesSql(
+    'm.id, m.role, m.content, m.created_at, m.chat_id, m.chat_type, c.session_id',
+    filter,
+    options,
+  );
+
+type ChatMessageRow = [string, Role, string, number, string, ChatType, string];
 
 export function messageQueries(db: Db, writes: WriteQueue) {
   const statements = new Map<string, ReturnType<Db['prepare']>>();
@@ -118,6 +139,12 @@ export function messageQueries(db: Db, writes: WriteQueue) {
   const findLive = db.prepare<[string, string], ConversationRow>(
     'SELECT * FROM conversations WHERE flow_id = ? AND session_id = ? AND trashed_at IS NULL',
   );
+  // The id alone is in the key index: no lookup of the conversation's row.
+  const findLiveId = db
+    .prepare<[string, string], number>(
+      'SELECT id FROM conversations WHERE flow_id = ? AND session_id = ? AND trashed_at IS NULL',
+    )
+    .pluck();
   const byId = db.prepare<[number], ConversationRow>('SELECT * FROM conversations WHERE id = ?');
   const insertConversation = db.prepare(
     'INSERT INTO conversations (flow_id, session_id, created_at, updated_at) VALUES (?, ?, ?, ?)',
@@ -174,7 +201,7 @@ export function messageQueries(db: Db, writes: WriteQueue) {
     flowId: string,
     sessionId: string,
     messages: NewMessage[],
-  ): { conversation: ConversationRecord; messages: MessageRecord[] } {
+  ): { conversationId: number; messages: MessageRecord[] } {
     const now = Date.now();
     const rows = messages.map((m) => ({
       id: m.id ?? uuidv7(),
@@ -188,7 +215,7 @@ export function messageQueries(db: Db, writes: WriteQueue) {
     const times = rows.map((r) => r.createdAt);
     const first = Math.min(...times);
     const last = Math.max(...times);
-    let conversationId = findLive.get(flowId, sessionId)?.id;
+    let conversationId = findLiveId.get(flowId, sessionId);
     if (conversationId === undefined) {
       conversationId = Number(insertConversation.run(flowId, sessionId, first, last).lastInsertRowid);
     }
@@ -203,9 +230,8 @@ export function messageQueries(db: Db, writes: WriteQueue) {
       preview: cut(latest.content, PREVIEW_LENGTH),
       title: firstUser ? cut(firstUser.content, TITLE_LENGTH) : null,
     });
-    const conversation = toConversation(byId.get(conversationId) as ConversationRow);
     return {
-      conversation,
+      conversationId,
       messages: rows.map((r) => ({
         ...r,
         flowId,
@@ -232,8 +258,27 @@ export function messageQueries(db: Db, writes: WriteQueue) {
       filter: MessageFilter,
       options: { order: 'ASC' | 'DESC'; limit?: number; offset?: number },
     ): Promise<MessageRecord[]> => {
-      const query = listMessagesSql(filter, options);
+      const query = pagedMessagesSql('m.*, c.flow_id, c.session_id', filter, options);
       return (cached(query.sql).all(query.params) as MessageRow[]).map(toMessage);
+    },
+
+    /** The Flowise read: what its answer shows of the messages matching a filter, by time. */
+    listChatMessages: async (
+      filter: MessageFilter,
+      options: { order: 'ASC' | 'DESC'; limit?: number; offset?: number },
+    ): Promise<ChatMessageRecord[]> => {
+      const query = listMessagesSql(filter, options);
+      // Raw rows: better-sqlite3 builds no object per row (the route's hot path, SPEC 9).
+      const rows = cached(query.sql).raw().all(query.params) as ChatMessageRow[];
+      return rows.map(([id, role, content, createdAt, chatId, chatType, sessionId]) => ({
+        id,
+        role,
+        content,
+        createdAt,
+        chatId,
+        chatType,
+        sessionId,
+      }));
     },
 
     countMessages: async (filter: MessageFilter): Promise<{ messages: number; sessions: number }> => {

@@ -6,7 +6,7 @@
 import type { Role } from '../../shared/schemas/common';
 import type { Db } from './database';
 import { statementCache } from './statement-cache';
-import type { ConversationRecord, MessageRecord, NewMessage } from './types';
+import type { MessageRecord, NewMessage } from './types';
 import type { WriteQueue } from './write-queue';
 
 /** Which memories a Sim get or delete addresses; set fields combine as an intersection. */
@@ -43,7 +43,7 @@ type Append = (
   flowId: string,
   sessionId: string,
   messages: NewMessage[],
-) => { conversation: ConversationRecord; messages: MessageRecord[] };
+) => { conversationId: number; messages: MessageRecord[] };
 
 /** The SQL text depends only on which fields are set, so each variant is prepared once. */
 function memoryWhere(filter: MemoryFilter): string {
@@ -79,17 +79,17 @@ export function simMemoryQueries(db: Db, writes: WriteQueue, ensureFlowSync: Ens
     metadata: metadata === null ? null : JSON.parse(metadata),
   });
   const removeConversation = db.prepare<[number]>('DELETE FROM conversations WHERE id = ?');
+  const flowName = db.prepare<[string], string>('SELECT name FROM flows WHERE id = ?').pluck();
+  const messagesOf = (conversationId: number): MemoryMessageRecord[] =>
+    messagesOfOne
+      .all(conversationId)
+      .map(([role, content, metadata]) => toMemoryMessage(role, content, metadata));
 
   function withMessages(rows: MemoryRow[]): MemoryRecord[] {
     const byConversation = new Map<number, MemoryMessageRecord[]>(rows.map((r) => [r.id, []]));
     const [only] = rows;
     if (rows.length === 1 && only) {
-      byConversation.set(
-        only.id,
-        messagesOfOne
-          .all(only.id)
-          .map(([role, content, metadata]) => toMemoryMessage(role, content, metadata)),
-      );
+      byConversation.set(only.id, messagesOf(only.id));
     } else if (rows.length > 1) {
       for (const [id, role, content, metadata] of messagesOfMany.all(JSON.stringify(rows.map((r) => r.id)))) {
         byConversation.get(id)?.push(toMemoryMessage(role, content, metadata));
@@ -112,12 +112,25 @@ export function simMemoryQueries(db: Db, writes: WriteQueue, ensureFlowSync: Ens
   return {
     /**
      * Appends messages to a block's conversation in one transaction, creating the block
-     * (a flow with the echo responder) first when it does not exist.
+     * (a flow with the echo responder) first when it does not exist. Returns the
+     * conversation's whole memory as this append left it (Sim's add answers with it),
+     * read by its row id in the same transaction rather than looked up again.
      */
-    appendToBlock: (block: { id: string; name: string }, sessionId: string, messages: NewMessage[]) =>
+    appendToBlock: (
+      block: { id: string; name: string },
+      sessionId: string,
+      messages: NewMessage[],
+    ): Promise<{ flowCreated: boolean; messages: MessageRecord[]; memory: MemoryRecord }> =>
       writes.run(() => {
         const flowCreated = ensureFlowSync({ ...block, responder: { kind: 'echo' } });
-        return { flowCreated, ...appendSync(block.id, sessionId, messages) };
+        const appended = appendSync(block.id, sessionId, messages);
+        const memory: MemoryRecord = {
+          flowId: block.id,
+          flowName: flowCreated ? block.name : (flowName.get(block.id) ?? block.name),
+          sessionId,
+          messages: messagesOf(appended.conversationId),
+        };
+        return { flowCreated, messages: appended.messages, memory };
       }),
 
     /** Every live conversation matching the filter, with its messages, in creation order. */

@@ -42,6 +42,12 @@ export interface MessageRecord {
   metadata: Record<string, unknown> | null;
 }
 
+/** What Flowise's chat-message answer shows of a message (its flow is the one asked for). */
+export type ChatMessageRecord = Pick<
+  MessageRecord,
+  'id' | 'role' | 'content' | 'createdAt' | 'chatId' | 'chatType' | 'sessionId'
+>;
+
 export interface NewMessage {
   role: Role;
   content: string;
