@@ -9,7 +9,7 @@ export type Db = Database.Database;
  * desktop app opens SQLite through the copy that `npm install` built for Electron in
  * .native-electron/ (scripts/postinstall.cjs). Node (tests, headless) uses node_modules.
  */
-function nativeBinding(): string | undefined {
+export function nativeBinding(): string | undefined {
   if (!process.versions.electron) return undefined;
   const relative = '.native-electron/better-sqlite3/build/Release/better_sqlite3.node';
   // The bundle may sit in out/main or out/main/chunks: look upward for the project root.

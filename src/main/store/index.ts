@@ -7,6 +7,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { DEFAULT_FLOW_ID } from '../../shared/schemas/flows';
 import { bulkInsertQueries } from './bulk-insert';
+import { startCheckpointer } from './checkpointer';
 import { openDatabase } from './database';
 import { flowQueries } from './flows';
 import { ftsDeferral } from './fts-deferral';
@@ -37,7 +38,14 @@ export type {
   ImportOutcome,
 } from './transfer';
 export type { SessionKeyRecord, TrashRecord } from './trash';
-export type { ConversationRecord, FlowRecord, MessageFilter, MessageRecord, NewMessage } from './types';
+export type {
+  ChatMessageRecord,
+  ConversationRecord,
+  FlowRecord,
+  MessageFilter,
+  MessageRecord,
+  NewMessage,
+} from './types';
 
 export const DATABASE_FILE = 'mnemo.db';
 
@@ -57,6 +65,7 @@ export async function openStore(options: StoreOptions) {
     throw error;
   }
   const writes = new WriteQueue(db, ftsDeferral(db));
+  const checkpointer = startCheckpointer(db, file);
   // The *Sync functions run inside a write of the queue; only the async ones are public.
   const { ensureFlowSync, ...flows } = flowQueries(db, writes);
   const { appendSync, refreshSync, ...messages } = messageQueries(db, writes);
@@ -84,6 +93,7 @@ export async function openStore(options: StoreOptions) {
       if (closed) return;
       closed = true;
       closeExports();
+      await checkpointer.stop();
       writes.flush();
       db.pragma('wal_checkpoint(TRUNCATE)');
       db.close();

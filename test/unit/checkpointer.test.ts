@@ -1,0 +1,63 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import { describe, expect, it } from 'vitest';
+import { DATABASE_FILE } from '../../src/main/store';
+import { tempStoreForEachTest } from '../helpers/temp-store';
+import { tempDir } from '../helpers/tmp';
+
+const temp = tempStoreForEachTest();
+
+/** How many messages the database file holds on its own, without its WAL (-1: not even the table yet). */
+function messagesInMainFile(dataDir: string): number {
+  const copy = tempDir();
+  try {
+    const file = path.join(copy.dir, DATABASE_FILE);
+    fs.copyFileSync(path.join(dataDir, DATABASE_FILE), file);
+    const db = new Database(file, { readonly: true });
+    try {
+      const table = db.prepare("SELECT 1 FROM sqlite_schema WHERE name = 'messages'").get();
+      return table ? (db.prepare('SELECT count(*) AS n FROM messages').get() as { n: number }).n : -1;
+    } finally {
+      db.close();
+    }
+  } finally {
+    copy.cleanup();
+  }
+}
+
+async function eventually(check: () => boolean, ms: number): Promise<boolean> {
+  for (const until = Date.now() + ms; Date.now() < until; ) {
+    if (check()) return true;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  return check();
+}
+
+describe('WAL checkpoints off the main thread', () => {
+  it('copy a few appended messages into the database file soon after, with no further write', async () => {
+    // A few pages: SQLite's automatic checkpoint (at 1,000 WAL pages) would leave them in the WAL.
+    await temp.store.appendMessages('default', 'a', [
+      { role: 'user', content: 'first', chatType: 'EXTERNAL' },
+      { role: 'assistant', content: 'second', chatType: 'EXTERNAL' },
+    ]);
+    expect(await eventually(() => messagesInMainFile(temp.dir) === 2, 3000)).toBe(true);
+    await temp.store.appendMessages('default', 'a', [
+      { role: 'user', content: 'third', chatType: 'EXTERNAL' },
+    ]);
+    expect(await eventually(() => messagesInMainFile(temp.dir) === 3, 3000)).toBe(true);
+  });
+
+  it('stop with the store: closing leaves everything in the database file and no WAL', async () => {
+    const appends = Array.from({ length: 200 }, (_, i) =>
+      temp.store.appendMessages('default', `s${i % 7}`, [
+        { role: 'user', content: `message ${i} ${'x'.repeat(2000)}`, chatType: 'EXTERNAL' },
+      ]),
+    );
+    await Promise.all(appends);
+    await temp.store.close();
+    const wal = path.join(temp.dir, `${DATABASE_FILE}-wal`);
+    expect(fs.existsSync(wal) ? fs.statSync(wal).size : 0).toBe(0);
+    expect(messagesInMainFile(temp.dir)).toBe(200);
+  });
+});
