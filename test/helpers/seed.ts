@@ -145,6 +145,8 @@ export async function seedStore(store: Store, options: SeedOptions): Promise<See
     if (batch.length >= batchSize) await flush();
   }
   if (batch.length > 0) await flush();
+  // As an import of this size does (memory/transfer.ts): one merged full-text index.
+  await store.optimizeSearchIndex();
   return { flowIds, conversations, messages, ms: performance.now() - started };
 }
 

@@ -64,9 +64,17 @@ describe(`the session list over ${SESSIONS.toLocaleString('en')} conversations`,
     const options: SessionListOptions = { sort: 'DESC', by: 'updated', limit: 50, ...given };
     it(`${name}: reads an index in sort order`, async () => {
       const plan = await store.debugExplain('listSessions', filter, options);
-      expect(plan.join('\n')).not.toMatch(/TEMP B-TREE FOR ORDER BY/);
-      expect(plan[0]).toMatch(/^(SCAN|SEARCH) c USING (COVERING )?INDEX conversations_(live|flow)_/);
-      expect(plan[0]).toContain(`_${options.by}_`);
+      if (plan.includes('MATERIALIZE hits')) {
+        // A search word in fewer messages than MATCHES_FIRST_LIMIT: its matches are read
+        // first and sorted (search-list.ts); a common word walks the list index instead.
+        expect(name).toMatch(/^search/);
+        expect(name).not.toMatch(/common/);
+        expect(plan.join('\n')).not.toMatch(/^SCAN c\b/m);
+      } else {
+        expect(plan.join('\n')).not.toMatch(/TEMP B-TREE FOR ORDER BY/);
+        expect(plan[0]).toMatch(/^(SCAN|SEARCH) c USING (COVERING )?INDEX conversations_(live|flow)_/);
+        expect(plan[0]).toContain(`_${options.by}_`);
+      }
 
       const started = performance.now();
       const page = await store.listSessions(filter, options);
@@ -82,7 +90,7 @@ describe(`the session list over ${SESSIONS.toLocaleString('en')} conversations`,
       const keys = page.items.map(key);
       const sorted = [...keys].sort((a, b) => (options.sort === 'ASC' ? a - b : b - a));
       expect(keys).toEqual(sorted);
-      expect(page.items.length).toBe(Math.min(50, page.total));
+      expect(page.items.length).toBe(page.totalExact ? Math.min(50, page.total) : 50);
       if (next && next.items.length > 0) {
         const last = keys[keys.length - 1] as number;
         const nextFirst = key(next.items[0] as { updatedAt: number; createdAt: number });

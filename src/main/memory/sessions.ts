@@ -7,7 +7,7 @@ import type { EventBus } from './events';
 
 type SessionHandlers = Pick<
   Handlers,
-  'listSessions' | 'getSession' | 'renameSession' | 'deleteSession' | 'deleteSessions'
+  'listSessions' | 'countSessions' | 'getSession' | 'renameSession' | 'deleteSession' | 'deleteSessions'
 >;
 
 /** Above this many, a bulk change publishes one trash.changed instead of an event per session. */
@@ -82,7 +82,13 @@ export function sessionHandlers(store: Store, events: EventBus): SessionHandlers
         items: page.items.map(toSessionSummary),
         nextCursor: page.next && encodeCursor(kind, page.next.key, page.next.id),
         total: page.total,
+        totalExact: page.totalExact,
       };
+    },
+
+    countSessions: async (input) => {
+      checkRange(input);
+      return { total: await store.countSessions(storeFilter(input)) };
     },
 
     getSession: async (input) => {

@@ -58,6 +58,9 @@ async function* render(batches: AsyncGenerator<ExportItem[]>, writer: ExportWrit
   }
 }
 
+/** An import of at least this many messages merges the full-text index afterwards. */
+const OPTIMIZE_AFTER_MESSAGES = 50_000;
+
 export function transferService(context: ServiceContext) {
   const { store, events } = context;
 
@@ -89,6 +92,8 @@ export function transferService(context: ServiceContext) {
     async import(text: string, flowId?: string): Promise<ImportResult> {
       const parsed = parseImport(text, { flowId, now: Date.now() });
       const outcome = await store.importConversations(parsed);
+      // A large import leaves the full-text index in many segments, which slows searching.
+      if (outcome.messages >= OPTIMIZE_AFTER_MESSAGES) await store.optimizeSearchIndex();
       for (const id of outcome.flowsCreated) events.publish({ type: 'flow.changed', flowId: id });
       if (outcome.sessions.length <= MAX_EVENTS_PER_CHANGE) {
         for (const key of outcome.sessions) events.publish({ type: 'session.changed', ...key });

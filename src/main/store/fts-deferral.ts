@@ -10,8 +10,8 @@ import type { BatchHooks } from './write-queue';
 export function ftsDeferral(db: Db): BatchHooks {
   const on = db.prepare('UPDATE fts_deferral SET deferred = 1');
   const indexPending = db.prepare(
-    `INSERT INTO messages_fts(rowid, content)
-     SELECT m.seq, m.content FROM fts_pending p JOIN messages m ON m.seq = p.seq ORDER BY p.seq`,
+    `INSERT INTO messages_fts(rowid, content, fts_conversation)
+     SELECT m.seq, m.content, m.fts_conversation FROM fts_pending p JOIN messages m ON m.seq = p.seq ORDER BY p.seq`,
   );
   const clearPending = db.prepare('DELETE FROM fts_pending');
   const off = db.prepare('UPDATE fts_deferral SET deferred = 0');

@@ -203,6 +203,52 @@ export const migrations: Migration[] = [
       END;
     `,
   },
+  {
+    version: 7,
+    altersExistingTables: true,
+    // The session list with a search word (SPEC 9). To find a page of conversations in
+    // list order, the list asks of each conversation in turn "does one of its messages
+    // match?" (search-list.ts). FTS5 answers that in one lookup when the conversation is
+    // a term of the indexed row: messages_fts gets a second column holding the
+    // conversation id (from a generated column, as an external-content table reads its
+    // columns from the content table). Every MATCH on messages_fts names its column
+    // (session-filter.ts contentMatch), so the ids never match a person's search. A
+    // message moved to another conversation (a restore that merges) moves its entry.
+    // The rebuilt index is merged into one segment: each lookup costs per segment.
+    up: `
+      ALTER TABLE messages ADD COLUMN fts_conversation TEXT
+        GENERATED ALWAYS AS (CAST(conversation_id AS TEXT)) VIRTUAL;
+      DROP TRIGGER messages_fts_insert;
+      DROP TRIGGER messages_fts_delete;
+      DROP TABLE messages_fts;
+      CREATE VIRTUAL TABLE messages_fts USING fts5(
+        content, fts_conversation, content='messages', content_rowid='seq',
+        tokenize='unicode61 remove_diacritics 2'
+      );
+      INSERT INTO messages_fts(messages_fts) VALUES ('rebuild');
+      INSERT INTO messages_fts(messages_fts) VALUES ('optimize');
+      INSERT INTO messages_fts(messages_fts, rank) VALUES ('automerge', 16);
+      CREATE TRIGGER messages_fts_insert AFTER INSERT ON messages
+      WHEN (SELECT deferred FROM fts_deferral) = 0 BEGIN
+        INSERT INTO messages_fts(rowid, content, fts_conversation)
+        VALUES (new.seq, new.content, new.fts_conversation);
+      END;
+      CREATE TRIGGER messages_fts_delete AFTER DELETE ON messages BEGIN
+        INSERT INTO messages_fts(messages_fts, rowid, content, fts_conversation)
+        SELECT 'delete', old.seq, old.content, old.fts_conversation
+        WHERE NOT EXISTS (SELECT 1 FROM fts_pending WHERE seq = old.seq);
+        DELETE FROM fts_pending WHERE seq = old.seq;
+      END;
+      CREATE TRIGGER messages_fts_move AFTER UPDATE OF conversation_id ON messages
+      WHEN old.conversation_id IS NOT new.conversation_id
+        AND NOT EXISTS (SELECT 1 FROM fts_pending WHERE seq = old.seq) BEGIN
+        INSERT INTO messages_fts(messages_fts, rowid, content, fts_conversation)
+        VALUES ('delete', old.seq, old.content, old.fts_conversation);
+        INSERT INTO messages_fts(rowid, content, fts_conversation)
+        VALUES (new.seq, new.content, new.fts_conversation);
+      END;
+    `,
+  },
 ];
 
 export const LATEST_SCHEMA_VERSION = migrations[migrations.length - 1]?.version ?? 0;

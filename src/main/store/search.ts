@@ -1,5 +1,5 @@
 import type { Db } from './database';
-import { toFtsQuery } from './session-filter';
+import { contentMatch, toFtsQuery } from './session-filter';
 import { SNIPPET_ARGS } from './sessions';
 import { statementCache } from './statement-cache';
 import type { MessageRecord } from './types';
@@ -51,7 +51,7 @@ export function searchQueries(db: Db) {
       const q = toFtsQuery(text);
       if (q === undefined) return [];
       const rows = cached(searchSql(options.flowId !== undefined)).all({
-        q,
+        q: contentMatch(q),
         limit: options.limit,
         ...(options.flowId === undefined ? {} : { flowId: options.flowId }),
       }) as HitRow[];

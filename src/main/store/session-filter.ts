@@ -24,6 +24,12 @@ export function toFtsQuery(text: string | undefined): string | undefined {
 }
 
 /**
+ * The FTS5 query for messages_fts: only its content column. Its other column holds each
+ * message's conversation id (migration 7), which a person's search must never match.
+ */
+export const contentMatch = (fts: string): string => `content : (${fts})`;
+
+/**
  * How the planner may read conversations: `updated` / `created` walks that list
  * index (in sort order, for a page; the other date column is then only checked, from
  * the same covering index); `search` starts from the search matches (for counts).
@@ -36,7 +42,7 @@ export type Access = 'updated' | 'created' | 'search';
  * once per statement, so a page and its total share it.
  */
 export const HITS_CTE = `hits(id, seq) AS MATERIALIZED (
-  SELECT m.conversation_id, m.seq FROM messages_fts JOIN messages m ON m.seq = messages_fts.rowid WHERE messages_fts MATCH @q
+  SELECT m.conversation_id, m.seq FROM messages_fts JOIN messages m ON m.seq = messages_fts.rowid WHERE messages_fts MATCH @mq
   UNION ALL SELECT rowid, NULL FROM titles_fts WHERE titles_fts MATCH @q)`;
 
 /**
@@ -80,10 +86,11 @@ export function sessionWhere(
     const set =
       matches === 'hits'
         ? 'SELECT id FROM hits'
-        : `SELECT m.conversation_id FROM messages_fts JOIN messages m ON m.seq = messages_fts.rowid WHERE messages_fts MATCH @q
+        : `SELECT m.conversation_id FROM messages_fts JOIN messages m ON m.seq = messages_fts.rowid WHERE messages_fts MATCH @mq
       UNION ALL SELECT rowid FROM titles_fts WHERE titles_fts MATCH @q`;
     parts.push(`${access === 'search' ? '' : '+'}c.id IN (${set})`);
     params.q = fts;
+    params.mq = contentMatch(fts);
   }
   return { sql: parts.join(' AND '), params };
 }

@@ -2,7 +2,8 @@ import { HIGHLIGHT_END, HIGHLIGHT_START } from '../../shared/schemas/sessions';
 import type { Db } from './database';
 import { type ConversationRow, toConversation, toMessage } from './messages';
 import { pageSnippets } from './page-snippets';
-import { HITS_CTE, type SessionFilter, sessionWhere, toFtsQuery } from './session-filter';
+import { type CandidateReader, type SearchPlan, searchWalker, type WalkCandidate } from './search-list';
+import { contentMatch, HITS_CTE, type SessionFilter, sessionWhere, toFtsQuery } from './session-filter';
 import { statementCache } from './statement-cache';
 import type { ConversationRecord, MessageRecord } from './types';
 import type { WriteQueue } from './write-queue';
@@ -35,7 +36,7 @@ export interface Page<T> {
 
 export type SessionRow = ConversationRow & { flow_name: string };
 /** A row of a search page: also the total and the newest matching message (null: the title matched). */
-type SearchRow = SessionRow & { total?: number; hit_seq: number | null };
+type SearchRow = SessionRow & { hit_seq: number | null };
 
 const SNIPPET_TOKENS = 16;
 export const SNIPPET_ARGS = `'${HIGHLIGHT_START}', '${HIGHLIGHT_END}', '…', ${SNIPPET_TOKENS}`;
@@ -49,14 +50,9 @@ export const toSummary = (row: SessionRow): SessionSummaryRecord => ({
 
 const SORT_COLUMN = { updated: 'updated_at', created: 'created_at' } as const;
 
-/**
- * The page query of a session list: its SQL text depends only on which filters and
- * options are set. With a search text it also answers the total and, per row, the
- * newest matching message (`hit_seq`), from one materialized set of matches.
- */
+/** The page query of a session list without a search text: its SQL text depends only on which filters are set. */
 function listSql(filter: SessionFilter, options: SessionListOptions) {
-  const searching = toFtsQuery(filter.q) !== undefined;
-  const where = sessionWhere(filter, options.by, searching ? 'hits' : 'inline');
+  const where = sessionWhere({ ...filter, q: undefined }, options.by);
   const column = `c.${SORT_COLUMN[options.by]}`;
   const dir = options.sort === 'ASC' ? 'ASC' : 'DESC';
   const parts = [where.sql];
@@ -67,16 +63,38 @@ function listSql(filter: SessionFilter, options: SessionListOptions) {
     params.afterKey = options.after.key;
     params.afterId = options.after.id;
   }
-  let head = `SELECT ${SESSION_COLUMNS}`;
-  if (searching) {
-    const all = sessionWhere(filter, 'search', 'hits');
-    head = `WITH ${HITS_CTE} ${head},
-      (SELECT count(*) FROM conversations c WHERE ${all.sql}) AS total,
-      (SELECT max(seq) FROM hits WHERE hits.id = c.id) AS hit_seq`;
-  }
-  const sql = `${head} FROM conversations c WHERE ${parts.join(' AND ')}
+  const sql = `SELECT ${SESSION_COLUMNS} FROM conversations c WHERE ${parts.join(' AND ')}
     ORDER BY ${column} ${dir}, c.id ${dir} LIMIT @limit`;
   return { sql, params, keyOf: (row: SessionRow) => row[SORT_COLUMN[options.by]] };
+}
+
+/**
+ * Matches first (search-list.ts): every live conversation the filter matches, with its
+ * sort key and newest matching message (null: only its title matched), read from one
+ * materialized set of matches. Few columns per row: the caller sorts and pages them.
+ */
+function matchesSql(filter: SessionFilter, by: SessionListOptions['by'], fts: string) {
+  const where = sessionWhere({ ...filter, q: undefined }, 'search');
+  const sql = `WITH ${HITS_CTE}
+    SELECT c.id, c.${SORT_COLUMN[by]} AS sort_key, h.hit_seq
+    FROM (SELECT id, max(seq) AS hit_seq FROM hits GROUP BY id) h CROSS JOIN conversations c ON c.id = h.id
+    WHERE ${where.sql}`;
+  return { sql, params: { ...where.params, q: fts, mq: contentMatch(fts) } };
+}
+
+/** The walk's candidates: the list without its search text, in list order, `@count` at a time. */
+function candidatesSql(filter: SessionFilter, options: SessionListOptions) {
+  const where = sessionWhere({ ...filter, q: undefined }, options.by);
+  const column = `c.${SORT_COLUMN[options.by]}`;
+  const dir = options.sort === 'ASC' ? 'ASC' : 'DESC';
+  const select = (extra: string) =>
+    `SELECT c.id, ${column} AS sort_key FROM conversations c WHERE ${where.sql}${extra}
+     ORDER BY ${column} ${dir}, c.id ${dir} LIMIT @count`;
+  return {
+    first: select(''),
+    after: select(` AND (${column}, c.id) ${dir === 'ASC' ? '>' : '<'} (@afterKey, @afterId)`),
+    params: where.params,
+  };
 }
 
 /**
@@ -137,33 +155,103 @@ export function sessionQueries(db: Db, writes: WriteQueue) {
     );
   }
 
+  const walker = searchWalker(db);
+  const rowsById = db.prepare<[string], SessionRow>(
+    `SELECT ${SESSION_COLUMNS} FROM conversations c WHERE c.id IN (SELECT value FROM json_each(?))`,
+  );
+  const withSnippet = (row: SessionRow, snippet: string | undefined): SessionSummaryRecord => {
+    const summary = toSummary(row);
+    if (snippet !== undefined) summary.snippet = snippet;
+    return summary;
+  };
+
+  /** A page of conversations found by a search, in the order found, with snippets. */
+  function searchPage(page: Array<{ id: number; hit_seq: number | null }>, fts: string) {
+    const byId = new Map(rowsById.all(JSON.stringify(page.map((c) => c.id))).map((row) => [row.id, row]));
+    const rows = page.map((c) => ({ ...(byId.get(c.id) as SessionRow), hit_seq: c.hit_seq }));
+    const snippets = pageSnippetsOf(rows, fts);
+    return rows.map((row, i) => withSnippet(row, snippets[i]));
+  }
+
+  /** Matches first of search-list.ts: sorted and paged here, counted exactly. */
+  function matchesFirstPage(filter: SessionFilter, options: SessionListOptions, fts: string) {
+    const query = matchesSql(filter, options.by, fts);
+    const all = cached(query.sql).all(query.params) as Array<WalkCandidate & { hit_seq: number | null }>;
+    const sign = options.sort === 'ASC' ? 1 : -1;
+    all.sort((a, b) => sign * (a.sort_key - b.sort_key || a.id - b.id));
+    const { after } = options;
+    const start = after ? all.findIndex((c) => sign * (c.sort_key - after.key || c.id - after.id) > 0) : 0;
+    const rest = start === -1 ? [] : all.slice(start, start + options.limit + 1);
+    const more = rest.length > options.limit;
+    const page = more ? rest.slice(0, options.limit) : rest;
+    const last = page[page.length - 1];
+    return {
+      items: searchPage(page, fts),
+      next: more && last ? { key: last.sort_key, id: last.id } : null,
+      total: all.length,
+      totalExact: true,
+    };
+  }
+
+  /** The walk of search-list.ts; undefined when it gave up (too few matches in its reach). */
+  function walkPage(filter: SessionFilter, options: SessionListOptions, fts: string, plan: SearchPlan) {
+    const candidates = candidatesSql(filter, options);
+    const read: CandidateReader = (after, count) =>
+      cached(after ? candidates.after : candidates.first).all({
+        ...candidates.params,
+        count,
+        ...(after ? { afterKey: after.key, afterId: after.id } : {}),
+      }) as WalkCandidate[];
+    const found = walker.walk(fts, plan, read, options.after, options.limit + 1);
+    if (!found) return undefined;
+    const more = found.length > options.limit;
+    const page = more ? found.slice(0, options.limit) : found;
+    const hits = walker.newestMatches(
+      fts,
+      page.map((c) => c.id),
+    );
+    const last = page[page.length - 1];
+    return {
+      items: searchPage(
+        page.map((c) => ({ id: c.id, hit_seq: hits.get(c.id) ?? null })),
+        fts,
+      ),
+      next: more && last ? { key: last.sort_key, id: last.id } : null,
+      // A first page that holds every match knows the total; otherwise it is at least what was seen.
+      total: page.length + (more ? 1 : 0),
+      totalExact: !more && options.after === undefined,
+    };
+  }
+
   return {
-    /** Live conversations matching a filter, in keyset order, with how many match in all. */
+    /**
+     * Live conversations matching a filter, in keyset order, with how many match in all.
+     * With a search text that many messages hold, `totalExact` is false and `total` only
+     * a lower bound (search-list.ts says why).
+     */
     listSessions: async (
       filter: SessionFilter,
       options: SessionListOptions,
-    ): Promise<Page<SessionSummaryRecord> & { total: number }> => {
-      const list = listSql(filter, options);
-      const rows = cached(list.sql).all(list.params) as SearchRow[];
+    ): Promise<Page<SessionSummaryRecord> & { total: number; totalExact: boolean }> => {
       const fts = toFtsQuery(filter.q);
-      const count = () => {
-        const query = countSql(filter);
-        return (cached(query.sql).get(query.params) as { n: number }).n;
-      };
-      // A search page carries its total, unless it has no row to carry it on.
-      const total = fts !== undefined && rows[0]?.total !== undefined ? rows[0].total : count();
+      if (fts !== undefined) {
+        const plan = walker.plan(fts);
+        return (
+          (!plan.matchesFirst && walkPage(filter, options, fts, plan)) ||
+          matchesFirstPage(filter, options, fts)
+        );
+      }
+      const list = listSql(filter, options);
+      const rows = cached(list.sql).all(list.params) as SessionRow[];
+      const count = countSql(filter);
       const more = rows.length > options.limit;
       const page = more ? rows.slice(0, options.limit) : rows;
       const last = page[page.length - 1];
-      const snippets = fts === undefined ? [] : pageSnippetsOf(page, fts);
       return {
-        items: page.map((row, i) => {
-          const summary = toSummary(row);
-          if (fts !== undefined) summary.snippet = snippets[i];
-          return summary;
-        }),
+        items: page.map(toSummary),
         next: more && last ? { key: list.keyOf(last), id: last.id } : null,
-        total,
+        total: (cached(count.sql).get(count.params) as { n: number }).n,
+        totalExact: true,
       };
     },
 
@@ -253,7 +341,15 @@ export function sessionQueries(db: Db, writes: WriteQueue) {
       filter: SessionFilter,
       options: SessionListOptions = { sort: 'DESC', by: 'updated', limit: 50 },
     ): Promise<string[]> => {
-      const query = kind === 'listSessions' ? listSql(filter, options) : countSql(filter);
+      const fts = toFtsQuery(filter.q);
+      const query = (() => {
+        if (kind === 'countSessions') return countSql(filter);
+        if (fts === undefined) return listSql(filter, options);
+        // A search reads either the list index (the walk's candidates) or the matches first.
+        if (walker.plan(fts).matchesFirst) return matchesSql(filter, options.by, fts);
+        const candidates = candidatesSql(filter, options);
+        return { sql: candidates.first, params: { ...candidates.params, count: options.limit } };
+      })();
       const plan = db.prepare(`EXPLAIN QUERY PLAN ${query.sql}`).all(query.params) as Array<{
         detail: string;
       }>;

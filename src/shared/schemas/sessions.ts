@@ -65,9 +65,14 @@ export type SessionListInput = z.input<typeof SessionListQuery>;
 export const SessionList = z.object({
   items: z.array(SessionSummary),
   nextCursor: z.string().nullable(),
+  /** How many match in all; with totalExact false, only at least this many (count them with countSessions). */
   total: z.number().int(),
+  /** False when a search word is in so many messages that counting every match would slow the list down. */
+  totalExact: z.boolean(),
 });
 export type SessionList = z.infer<typeof SessionList>;
+
+export const SessionCount = z.object({ total: z.number().int() });
 
 export const SessionKey = z.object({ flowId: FlowId, sessionId: SessionId });
 

@@ -1,0 +1,119 @@
+import type { Db } from './database';
+import { contentMatch } from './session-filter';
+
+/**
+ * How a page of the session list with a search text is found (SPEC 9: first page ≤ 10 ms).
+ *
+ * - matches first, when few messages match: every match is mapped to its conversation,
+ *   and those are filtered, sorted and counted, so the total is exact. Cost grows with
+ *   the number of matches (about 1.5 µs each: 10 to 30 ms at the limit).
+ * - the walk, when many match: the list is read in its own order and each conversation
+ *   asked whether it matches (one FTS5 lookup of its id, migration 7: 10 to 20 µs on a
+ *   merged index, more for each segment FTS5 has not merged yet) until the page is full.
+ *   A word in many messages fills a page after a few dozen rows; the total is then
+ *   only known to be at least what the page shows. A walk reads at most WALK_ROWS
+ *   conversations; when those hold no full page, matches first answers after all.
+ */
+export const MATCHES_FIRST_LIMIT = 20_000;
+/** Title matches up to this many are read once as a set; more are looked up per row. */
+const TITLE_SET_LIMIT = 5_000;
+/** The most conversations one walk reads before matches first takes over. */
+export const WALK_ROWS = 5_000;
+/** Rows read from the list index at a time: few at first (a common word needs few). */
+const FIRST_BATCH = 64;
+const MAX_BATCH = 1_024;
+
+export interface SearchPlan {
+  matchesFirst: boolean;
+  /** Few titles match: read them once as a set instead of one lookup per row. */
+  titlesAsSet: boolean;
+}
+
+export interface WalkCandidate {
+  id: number;
+  sort_key: number;
+}
+
+/** Candidates in list order after a position; the caller's statement applies the other filters. */
+export type CandidateReader = (
+  after: { key: number; id: number } | undefined,
+  count: number,
+) => WalkCandidate[];
+
+export function searchWalker(db: Db) {
+  const probe = db.prepare<{ q: string; mq: string; messages: number; titles: number }>(
+    `SELECT
+       (SELECT count(*) FROM (SELECT 1 FROM messages_fts WHERE messages_fts MATCH @mq LIMIT @messages)) AS messages,
+       (SELECT count(*) FROM (SELECT 1 FROM titles_fts WHERE titles_fts MATCH @q LIMIT @titles)) AS titles`,
+  );
+  const messageMatches = db.prepare<[string]>(
+    'SELECT 1 FROM messages_fts WHERE messages_fts MATCH ? LIMIT 1',
+  );
+  const titleMatches = db.prepare<[string, number]>(
+    'SELECT 1 FROM titles_fts WHERE titles_fts MATCH ? AND rowid = ?',
+  );
+  const titleSet = db.prepare<[string], { id: number }>(
+    'SELECT rowid AS id FROM titles_fts WHERE titles_fts MATCH ?',
+  );
+  const newestMatch = db.prepare<[string], { seq: number | null }>(
+    'SELECT max(rowid) AS seq FROM messages_fts WHERE messages_fts MATCH ?',
+  );
+  /** messages_fts query: the search text in the content of one conversation's messages. */
+  const inConversation = (fts: string, id: number) => `${contentMatch(fts)} AND fts_conversation : "${id}"`;
+
+  return {
+    /** Which way to go, from counts of matches made only up to the limits (never a read of every match). */
+    plan(fts: string): SearchPlan {
+      const found = probe.get({
+        q: fts,
+        mq: contentMatch(fts),
+        messages: MATCHES_FIRST_LIMIT,
+        titles: TITLE_SET_LIMIT,
+      }) as { messages: number; titles: number };
+      const titlesAsSet = found.titles < TITLE_SET_LIMIT;
+      return { matchesFirst: found.messages < MATCHES_FIRST_LIMIT && titlesAsSet, titlesAsSet };
+    },
+
+    /**
+     * Walks the list from `after` and returns the first `want` matching conversations,
+     * or undefined when WALK_ROWS candidates held fewer (the caller then goes matches first).
+     */
+    walk(
+      fts: string,
+      plan: SearchPlan,
+      read: CandidateReader,
+      after: { key: number; id: number } | undefined,
+      want: number,
+    ): WalkCandidate[] | undefined {
+      const titles = plan.titlesAsSet ? new Set(titleSet.all(fts).map((row) => row.id)) : undefined;
+      const matches = (id: number) =>
+        messageMatches.get(inConversation(fts, id)) !== undefined ||
+        (titles ? titles.has(id) : titleMatches.get(fts, id) !== undefined);
+      const found: WalkCandidate[] = [];
+      let position = after;
+      let scanned = 0;
+      let batch = FIRST_BATCH;
+      while (scanned < WALK_ROWS) {
+        const count = Math.min(batch, WALK_ROWS - scanned);
+        const rows = read(position, count);
+        for (const row of rows) {
+          if (!matches(row.id)) continue;
+          found.push(row);
+          if (found.length === want) return found;
+        }
+        // The list ended: what was found is all there is.
+        if (rows.length < count) return found;
+        scanned += rows.length;
+        const last = rows[rows.length - 1] as WalkCandidate;
+        position = { key: last.sort_key, id: last.id };
+        batch = Math.min(batch * 4, MAX_BATCH);
+      }
+      return undefined;
+    },
+
+    /** The newest matching message of each conversation (null: only its title matched). */
+    newestMatches(fts: string, ids: number[]): Map<number, number | null> {
+      return new Map(ids.map((id) => [id, newestMatch.get(inConversation(fts, id))?.seq ?? null]));
+    },
+  };
+}

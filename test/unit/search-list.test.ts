@@ -1,0 +1,160 @@
+/**
+ * The session list with a search text (store/search-list.ts): a word in many messages
+ * is found by walking the list, a word in few by reading its matches first, and either
+ * way the pages hold exactly the matching conversations, in list order.
+ */
+import { beforeEach, describe, expect, it } from 'vitest';
+import type { SessionFilter, SessionListOptions, Store } from '../../src/main/store';
+import { MATCHES_FIRST_LIMIT, WALK_ROWS } from '../../src/main/store/search-list';
+import { generateConversations, SEED_WORDS, seedFlowIds, seedStore } from '../helpers/seed';
+import { tempStoreForEachTest } from '../helpers/temp-store';
+
+const DAY = 86_400_000;
+const END = Date.UTC(2026, 0, 1);
+const SEED = { seed: 5, sessions: 4_000, messages: 40_000, flows: 3, days: 60, end: END };
+
+interface Expected {
+  flowId: string;
+  sessionId: string;
+  createdAt: number;
+  updatedAt: number;
+  order: number;
+  words: Set<string>;
+  times: number[];
+}
+
+/** What the seed stored, recomputed from the generator: each conversation's words and times. */
+function expectedConversations(): Expected[] {
+  return [...generateConversations(SEED)].map((c, order) => {
+    const times = c.messages.map((m) => m.createdAt ?? 0);
+    return {
+      flowId: c.flowId,
+      sessionId: c.sessionId,
+      createdAt: Math.min(...times),
+      updatedAt: Math.max(...times),
+      order,
+      words: new Set(c.messages.flatMap((m) => m.content.toLowerCase().split(/[^a-z0-9]+/))),
+      times,
+    };
+  });
+}
+
+async function everyPage(store: Store, filter: SessionFilter, options: Omit<SessionListOptions, 'after'>) {
+  const pages = [];
+  let after: SessionListOptions['after'];
+  do {
+    const page = await store.listSessions(filter, { ...options, after });
+    pages.push(page);
+    after = page.next ?? undefined;
+  } while (after);
+  return pages;
+}
+
+describe('the session list with a search text', () => {
+  const temp = tempStoreForEachTest();
+  let expected: Expected[];
+  beforeEach(async () => {
+    await seedStore(temp.store, SEED);
+    expected = expectedConversations();
+  }, 60_000);
+
+  // [name, word, filter, options, whether its first page is walked]
+  const cases: Array<[string, string, SessionFilter, Omit<SessionListOptions, 'after'>, boolean]> = [
+    [
+      'a common word, newest first',
+      SEED_WORDS[0] as string,
+      {},
+      { sort: 'DESC', by: 'updated', limit: 50 },
+      true,
+    ],
+    [
+      'a common word, oldest created first',
+      SEED_WORDS[1] as string,
+      {},
+      { sort: 'ASC', by: 'created', limit: 40 },
+      true,
+    ],
+    [
+      'a common word in one flow and 10 days',
+      SEED_WORDS[0] as string,
+      { flowId: seedFlowIds(3)[1], startDate: END - 20 * DAY, endDate: END - 10 * DAY },
+      { sort: 'DESC', by: 'updated', limit: 50 },
+      true,
+    ],
+    ['a rarer word', SEED_WORDS[400] as string, {}, { sort: 'DESC', by: 'updated', limit: 50 }, false],
+  ];
+
+  for (const [name, word, filter, options, walks] of cases) {
+    it(`${name}: every page together is exactly the matching conversations, in order`, async () => {
+      const pages = await everyPage(temp.store, { ...filter, q: word }, options);
+      const key = (e: { updatedAt: number; createdAt: number }) =>
+        options.by === 'updated' ? e.updatedAt : e.createdAt;
+      const inRange = (e: Expected) =>
+        e.times.some(
+          (t) =>
+            (filter.startDate === undefined || t >= filter.startDate) &&
+            (filter.endDate === undefined || t <= filter.endDate),
+        );
+      const want = expected
+        .filter(
+          (e) =>
+            e.words.has(word) && (filter.flowId === undefined || e.flowId === filter.flowId) && inRange(e),
+        )
+        .sort((a, b) => (options.sort === 'ASC' ? 1 : -1) * (key(a) - key(b) || a.order - b.order));
+      const got = pages.flatMap((page) => page.items);
+      expect(got.map((s) => s.sessionId)).toEqual(want.map((e) => e.sessionId));
+      expect(got.every((s) => s.snippet?.includes(word))).toBe(true);
+
+      const first = pages[0];
+      const messagesWithWord = [...generateConversations(SEED)]
+        .flatMap((c) => c.messages)
+        .filter((m) =>
+          m.content
+            .toLowerCase()
+            .split(/[^a-z0-9]+/)
+            .includes(word),
+        ).length;
+      // Many matching messages: the first page was walked and knows only a lower bound, which it says.
+      expect(messagesWithWord >= MATCHES_FIRST_LIMIT && want.length > options.limit).toBe(walks);
+      if (walks) {
+        expect(first?.totalExact).toBe(false);
+        expect(first?.total).toBeLessThanOrEqual(want.length);
+        expect(first?.total).toBeGreaterThan(first?.items.length ?? 0);
+      } else {
+        expect(first).toMatchObject({ total: want.length, totalExact: true });
+      }
+      expect(await temp.store.countSessions({ ...filter, q: word })).toBe(want.length);
+    });
+  }
+});
+
+describe('a search word in many messages of a few old conversations', () => {
+  const temp = tempStoreForEachTest();
+
+  it(`gives up walking after ${WALK_ROWS} conversations and reads the matches first instead`, async () => {
+    const flowId = 'f';
+    await temp.store.createFlow({ id: flowId, name: 'F', responder: { kind: 'echo' } });
+    const message = (content: string, createdAt: number) =>
+      ({ role: 'user', content, createdAt, chatType: 'EXTERNAL' }) as const;
+    // 10 old conversations hold every "zebra" (more messages than matches first takes)...
+    const old = Array.from({ length: 10 }, (_, i) => ({
+      flowId,
+      sessionId: `old-${i}`,
+      messages: Array.from({ length: Math.ceil(MATCHES_FIRST_LIMIT / 10) + 1 }, (_, j) =>
+        message(`zebra number ${j}`, END - 100 * DAY + i * 1000 + j),
+      ),
+    }));
+    // ...and more newer ones than a walk reads hold none.
+    const recent = Array.from({ length: WALK_ROWS + 100 }, (_, i) => ({
+      flowId,
+      sessionId: `new-${i}`,
+      messages: [message(`lion ${i}`, END - DAY + i)],
+    }));
+    await temp.store.bulkInsert(old);
+    await temp.store.bulkInsert(recent);
+
+    const page = await temp.store.listSessions({ q: 'zebra' }, { sort: 'DESC', by: 'updated', limit: 50 });
+    expect(page.items.map((s) => s.sessionId)).toEqual(Array.from({ length: 10 }, (_, i) => `old-${9 - i}`));
+    expect(page).toMatchObject({ total: 10, totalExact: true, next: null });
+  });
+});
