@@ -1,6 +1,22 @@
 import { resolve } from 'node:path';
 import react from '@vitejs/plugin-react';
 import { defineConfig } from 'electron-vite';
+import type { Plugin } from 'vite';
+import { httpRoutes } from './src/shared/contract';
+
+const ROUTES_ID = 'virtual:mnemo-http-routes';
+
+/**
+ * The renderer's HTTP routes, taken from the contract when building: the page builds its
+ * requests from them without shipping zod and every schema in its first script.
+ */
+function httpRoutesModule(): Plugin {
+  return {
+    name: 'mnemo-http-routes',
+    resolveId: (id) => (id === ROUTES_ID ? `\0${ROUTES_ID}` : undefined),
+    load: (id) => (id === `\0${ROUTES_ID}` ? `export default ${JSON.stringify(httpRoutes())};` : undefined),
+  };
+}
 
 export default defineConfig({
   main: {
@@ -27,6 +43,6 @@ export default defineConfig({
       minify: true,
       rollupOptions: { input: { index: resolve(__dirname, 'src/renderer/index.html') } },
     },
-    plugins: [react()],
+    plugins: [react(), httpRoutesModule()],
   },
 });

@@ -6,6 +6,7 @@
  * it a handler in src/main/memory.
  */
 import { z } from 'zod';
+import type { HttpMethod, HttpRoute } from './http-request';
 import type { MnemoEvent } from './schemas/events';
 import {
   CreateFlowBody,
@@ -41,7 +42,6 @@ import {
 } from './schemas/sessions';
 import { ExportToFileInput, ExportToFileResult, ImportContentInput, ImportResult } from './schemas/transfer';
 
-type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 type Shape = z.ZodRawShape;
 
 export interface Operation<
@@ -309,44 +309,20 @@ export type DesktopHandlers = {
 export const IPC_PREFIX = 'mnemo:';
 export const ipcChannel = (name: OperationName | DesktopOperationName) => `${IPC_PREFIX}${name}`;
 
-/** Where an operation's input goes over HTTP: path params fill the path, GET/DELETE put the rest in the query. */
-export function httpRequestOf(
-  name: OperationName,
-  input: Record<string, unknown>,
-): { method: HttpMethod; url: string; body?: unknown } {
-  const o: Operation = operations[name];
-  const rest: Record<string, unknown> = { ...input };
-  const url = o.path.replace(/:([A-Za-z]+)/g, (_, key: string) => {
-    const value = rest[key];
-    delete rest[key];
-    return encodeURIComponent(String(value));
-  });
-  const queryKeys = Object.keys(o.query.shape);
-  const query = new URLSearchParams();
-  const body: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(rest)) {
-    if (value === undefined) continue;
-    if (queryKeys.includes(key)) query.set(key, String(value));
-    else body[key] = value;
+/** Each operation's method, path and query keys as plain data: the web page's requests are built from this at build time (electron.vite.config.ts), so its first script needs no zod. */
+export function httpRoutes(): Record<OperationName, HttpRoute> {
+  const routes = {} as Record<OperationName, HttpRoute>;
+  for (const name of operationNames) {
+    const o: Operation = operations[name];
+    routes[name] = { method: o.method, path: o.path, query: Object.keys(o.query.shape) };
   }
-  const qs = query.toString();
-  const hasBody = o.method !== 'GET' && o.method !== 'DELETE';
-  return { method: o.method, url: qs ? `${url}?${qs}` : url, body: hasBody ? body : undefined };
+  return routes;
 }
 
 /** What crosses IPC: errors travel as data so the renderer sees the status and message. */
 export type IpcResult<T = unknown> = { ok: true; value: T } | { ok: false; status: number; message: string };
 
-/** The error every transport throws for a refused or failed call. */
-export class ApiError extends Error {
-  constructor(
-    readonly status: number,
-    message: string,
-  ) {
-    super(message);
-    this.name = 'ApiError';
-  }
-}
+export { ApiError } from './api-error';
 
 /** What the preload exposes as `window.mnemo`: results as data (errors lose their class crossing the bridge). */
 export type MnemoBridge = { [N in OperationName]: (input: Input<N>) => Promise<IpcResult<Output<N>>> } & {

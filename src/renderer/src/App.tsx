@@ -9,10 +9,11 @@ import { Sidebar } from './layout/Sidebar';
 import { ThemeSwitch } from './layout/ThemeSwitch';
 import { SessionsView } from './sessions/SessionsView';
 import { useView } from './state/view';
-import { TrashView } from './trash/TrashView';
-import { StatusView } from './views/StatusView';
 
+// Views other than the list load when opened: the first script holds what the first view needs.
 const SettingsView = lazy(() => import('./settings/SettingsView'));
+const TrashView = lazy(() => import('./trash/TrashView').then((m) => ({ default: m.TrashView })));
+const StatusView = lazy(() => import('./views/StatusView').then((m) => ({ default: m.StatusView })));
 
 export function App() {
   const [opened, { toggle, close }] = useDisclosure();
@@ -58,13 +59,17 @@ export function App() {
               Open this page with the address the server printed (it ends in <Code>#key=…</Code>).
             </Alert>
           ) : view === 'trash' ? (
-            <TrashView />
+            <Suspense fallback={<Loader aria-label="Loading trash" />}>
+              <TrashView />
+            </Suspense>
           ) : view === 'settings' ? (
             <Suspense fallback={<Loader aria-label="Loading settings" />}>
               <SettingsView />
             </Suspense>
           ) : view === 'status' ? (
-            <StatusView />
+            <Suspense fallback={<Loader aria-label="Loading status" />}>
+              <StatusView />
+            </Suspense>
           ) : (
             <SessionsView />
           )}

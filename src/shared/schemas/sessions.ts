@@ -24,9 +24,8 @@ export const Message = z.object({
 });
 export type Message = z.infer<typeof Message>;
 
-/** Highlighted text: each match is wrapped in HIGHLIGHT_START / HIGHLIGHT_END (private-use characters). */
-export const HIGHLIGHT_START = '\uE000';
-export const HIGHLIGHT_END = '\uE001';
+export { HIGHLIGHT_END, HIGHLIGHT_START } from '../highlight';
+
 const Snippet = z.string().describe('text with each match wrapped in U+E000 … U+E001');
 
 export const SessionSummary = z.object({

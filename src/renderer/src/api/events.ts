@@ -1,5 +1,5 @@
 import type { MnemoBridge } from '../../../shared/contract';
-import { MnemoEvent } from '../../../shared/schemas/events';
+import type { MnemoEvent } from '../../../shared/schemas/events';
 import { SseParser } from './sse';
 
 export type EventStatus = 'connecting' | 'live' | 'offline';
@@ -11,6 +11,18 @@ export interface MnemoEvents {
   onStatus(listener: (status: EventStatus) => void): () => void;
   status(): EventStatus;
 }
+
+type EventSchema = typeof import('../../../shared/schemas/events')['MnemoEvent'];
+let eventSchema: Promise<EventSchema> | undefined;
+/** The schema (and zod with it) loads with the first event, apart from the page's first script. */
+const loadEventSchema = () =>
+  (eventSchema ??= import('../../../shared/schemas/events').then(
+    (module) => module.MnemoEvent,
+    (error: unknown) => {
+      eventSchema = undefined; // the server went away: the next event asks again
+      throw error;
+    },
+  ));
 
 class EventHub implements MnemoEvents {
   private readonly listeners = new Set<(event: MnemoEvent) => void>();
@@ -41,11 +53,16 @@ class EventHub implements MnemoEvents {
     for (const listener of this.statusListeners) listener(status);
   }
 
-  /** Anything that is not a known event is dropped. */
+  /** Anything that is not a known event is dropped. Events keep their order while the schema loads. */
   emit(raw: unknown) {
-    const parsed = MnemoEvent.safeParse(raw);
-    if (!parsed.success) return;
-    for (const listener of this.listeners) listener(parsed.data);
+    void loadEventSchema().then(
+      (schema) => {
+        const parsed = schema.safeParse(raw);
+        if (!parsed.success) return;
+        for (const listener of this.listeners) listener(parsed.data);
+      },
+      () => {},
+    );
   }
 }
 

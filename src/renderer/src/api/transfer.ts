@@ -4,7 +4,8 @@
  * to POST /api/v1/import (XHR: upload progress); the desktop app asks its main process,
  * which shows a save dialog and streams the export into the file itself.
  */
-import { ApiError, type IpcResult, type MnemoBridge } from '../../../shared/contract';
+import { ApiError } from '../../../shared/api-error';
+import type { IpcResult, MnemoBridge } from '../../../shared/contract';
 import type { ExportQueryInput, ImportResult } from '../../../shared/schemas/transfer';
 
 export interface TransferProgress {

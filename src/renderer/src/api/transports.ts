@@ -1,11 +1,10 @@
-import {
-  ApiError,
-  httpRequestOf,
-  type MnemoApi,
-  type MnemoBridge,
-  type OperationName,
-  operationNames,
-} from '../../../shared/contract';
+import routes from 'virtual:mnemo-http-routes';
+import { ApiError } from '../../../shared/api-error';
+import type { MnemoApi, MnemoBridge, OperationName } from '../../../shared/contract';
+import { httpRequest } from '../../../shared/http-request';
+
+// Type-only use of the contract: its zod schemas stay out of the page's first script.
+const operationNames = Object.keys(routes) as OperationName[];
 
 type Call = (name: OperationName, input: Record<string, unknown>) => Promise<unknown>;
 
@@ -28,7 +27,7 @@ export function ipcTransport(bridge: MnemoBridge): MnemoApi {
 /** Web page: over HTTP to the server that served it, with the key from the URL fragment (it can change: regenerate). */
 export function httpTransport(baseUrl: string, apiKey: () => string): MnemoApi {
   return apiFrom(async (name, input) => {
-    const request = httpRequestOf(name, input);
+    const request = httpRequest(routes[name], input);
     const headers: Record<string, string> = { Authorization: `Bearer ${apiKey()}` };
     if (request.body !== undefined) headers['Content-Type'] = 'application/json';
     let response: Response;

@@ -27,7 +27,7 @@ import {
 } from '@tabler/icons-react';
 import { useInfiniteQuery } from '@tanstack/react-query';
 import { useCallback, useMemo, useRef, useState } from 'react';
-import { ApiError } from '../../../shared/contract';
+import { ApiError } from '../../../shared/api-error';
 import { useApi } from '../api/context';
 import { queryKeys } from '../api/queries';
 import { Empty } from '../lib/Empty';

@@ -1,5 +1,5 @@
 import { Fragment } from 'react';
-import { HIGHLIGHT_END, HIGHLIGHT_START } from '../../../shared/schemas/sessions';
+import { HIGHLIGHT_END, HIGHLIGHT_START } from '../../../shared/highlight';
 
 /** The pieces of a snippet: plain text, and the matches the server wrapped in U+E000 … U+E001. */
 export function snippetParts(snippet: string): { text: string; match: boolean }[] {

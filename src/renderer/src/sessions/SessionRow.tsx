@@ -1,4 +1,4 @@
-import { Badge, Group, Skeleton, Text } from '@mantine/core';
+import { Badge, Skeleton } from '@mantine/core';
 import { memo } from 'react';
 import type { SessionSummary } from '../../../shared/schemas/sessions';
 import { Highlighted } from '../lib/Highlighted';
@@ -24,7 +24,11 @@ interface RowProps {
 
 const place = (start: number) => ({ height: ROW_HEIGHT, transform: `translateY(${start}px)` });
 
-/** One conversation in the list: title, flow, preview (or the search match), count and times. */
+/**
+ * One conversation in the list: title, flow, preview (or the search match), count and times.
+ * Plain elements styled as Mantine's Group and Text (SessionRow.module.css): the list renders
+ * a screenful of rows at once, and eight Mantine components fewer per row is a faster first view.
+ */
 export const SessionRow = memo(function SessionRow({
   session,
   index,
@@ -54,30 +58,34 @@ export const SessionRow = memo(function SessionRow({
       style={place(start)}
       onClick={() => onSelect(index, session)}
     >
-      <Group justify="space-between" wrap="nowrap" gap="xs">
-        <Text fw={600} size="sm" truncate="end" className={classes.title} data-testid="row-title">
+      <div className={classes.line}>
+        <p className={`${classes.text} ${classes.sm} ${classes.title}`} data-testid="row-title">
           {session.title}
-        </Text>
-        <Text size="xs" c="dimmed" style={{ flexShrink: 0 }} title={absoluteTimeOf(time)}>
+        </p>
+        <p
+          className={`${classes.text} ${classes.xs} ${classes.dimmed} ${classes.fixed}`}
+          title={absoluteTimeOf(time)}
+        >
           {relativeTimeOf(time)}
-        </Text>
-      </Group>
-      <Text size="sm" c="dimmed" lineClamp={1} className={classes.preview} data-testid="row-preview">
+        </p>
+      </div>
+      <p
+        className={`${classes.text} ${classes.sm} ${classes.dimmed} ${classes.preview}`}
+        data-testid="row-preview"
+      >
         {session.snippet ? <Highlighted snippet={session.snippet} /> : session.preview}
-      </Text>
-      <Group justify="space-between" wrap="nowrap" gap="xs">
-        <Group gap={6} wrap="nowrap" style={{ minWidth: 0 }}>
+      </p>
+      <div className={classes.line}>
+        <div className={classes.flowAndCount}>
           <Badge size="xs" variant="light" tt="none" style={{ flexShrink: 1, minWidth: 0 }}>
             {session.flowName}
           </Badge>
-          <Text size="xs" c="dimmed" style={{ flexShrink: 0 }}>
-            {messages}
-          </Text>
-        </Group>
-        <Text size="xs" c="dimmed" style={{ flexShrink: 0 }}>
+          <p className={`${classes.text} ${classes.xs} ${classes.dimmed} ${classes.fixed}`}>{messages}</p>
+        </div>
+        <p className={`${classes.text} ${classes.xs} ${classes.dimmed} ${classes.fixed}`}>
           {absoluteTimeOf(time)}
-        </Text>
-      </Group>
+        </p>
+      </div>
     </div>
   );
 });

@@ -94,3 +94,12 @@ export function sessionFilter(filters: Filters, now = dayjs()) {
     endDate: to ? dayEdge(to, 'end') : undefined,
   } satisfies Partial<SessionListInput>;
 }
+
+/** The input of listSessions (less paging) for these filters: with queryKeys.sessions, the list's query key. */
+export function sessionListInput(filters: Filters, now = dayjs()) {
+  return {
+    ...sessionFilter(filters, now),
+    sort: filters.sort,
+    by: filters.by,
+  } satisfies Partial<SessionListInput>;
+}

@@ -3,9 +3,13 @@ import { setSearchParams, useSearchParams } from './location';
 export type View = 'sessions' | 'trash' | 'settings' | 'status';
 const VIEWS: View[] = ['sessions', 'trash', 'settings', 'status'];
 
-export function useView(fallback: View): View {
-  const view = useSearchParams().get('view');
+export function viewFrom(params: URLSearchParams, fallback: View): View {
+  const view = params.get('view');
   return VIEWS.includes(view as View) ? (view as View) : fallback;
+}
+
+export function useView(fallback: View): View {
+  return viewFrom(useSearchParams(), fallback);
 }
 
 export function openView(view: View, extra: Record<string, string | undefined> = {}): void {
