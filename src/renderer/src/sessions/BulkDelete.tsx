@@ -1,22 +1,55 @@
-import { Alert, Button, Group, List, Progress, Stack, Text } from '@mantine/core';
+import { Alert, Button, Group, List, Loader, Progress, Stack, Text } from '@mantine/core';
 import { modals } from '@mantine/modals';
 import { notifications } from '@mantine/notifications';
-import { useQueryClient } from '@tanstack/react-query';
+import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
-import { ApiError } from '../../../shared/contract';
+import { ApiError } from '../../../shared/api-error';
 import type { SessionFilterInput } from '../../../shared/schemas/sessions';
 import { useApi } from '../api/context';
 import { queryKeys } from '../api/queries';
+import { conversations as plural } from '../lib/count';
 
-const plural = (n: number) => `${n.toLocaleString()} conversation${n === 1 ? '' : 's'}`;
-
-/** "Delete N matching": a dialog that states N, then one call that refuses if N changed meanwhile. */
-export function openBulkDelete(props: { count: number; filter: SessionFilterInput; conditions: string[] }) {
+/**
+ * "Delete N matching": a dialog that states N, then one call that refuses if N changed
+ * meanwhile. Without a count (the list knew only a lower bound), the dialog counts first.
+ */
+export function openBulkDelete(props: { count?: number; filter: SessionFilterInput; conditions: string[] }) {
   const id = modals.open({
-    title: `Delete ${plural(props.count)}?`,
+    title:
+      props.count === undefined ? 'Delete the matching conversations?' : `Delete ${plural(props.count)}?`,
     centered: true,
-    children: <BulkDeleteDialog {...props} close={() => modals.close(id)} />,
+    children: <BulkDeleteCount {...props} close={() => modals.close(id)} />,
   });
+}
+
+function BulkDeleteCount(props: {
+  count?: number;
+  filter: SessionFilterInput;
+  conditions: string[];
+  close: () => void;
+}) {
+  const { api } = useApi();
+  const counted = useQuery({
+    queryKey: ['sessionCount', props.filter],
+    queryFn: () => api.countSessions(props.filter),
+    enabled: props.count === undefined,
+    gcTime: 0,
+  });
+  const count = props.count ?? counted.data?.total;
+  if (count !== undefined) return <BulkDeleteDialog {...props} count={count} />;
+  if (counted.error) {
+    return (
+      <Alert color="red" role="alert" title="Could not count them">
+        {counted.error.message}
+      </Alert>
+    );
+  }
+  return (
+    <Group gap="sm" role="status">
+      <Loader size="sm" />
+      <Text>Counting the matching conversations…</Text>
+    </Group>
+  );
 }
 
 function BulkDeleteDialog({

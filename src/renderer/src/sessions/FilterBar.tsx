@@ -1,6 +1,7 @@
 import { Button, Group, NativeSelect, SegmentedControl, Text } from '@mantine/core';
 import { DatePickerInput } from '@mantine/dates';
 import { IconCalendar, IconTrash } from '@tabler/icons-react';
+import { matchCount } from '../lib/count';
 import {
   type Filters,
   RANGE_PRESETS,
@@ -84,17 +85,20 @@ export function FilterBar({ filters }: { filters: Filters }) {
 /** How many conversations match, and "Delete N matching". */
 export function MatchActions({
   total,
+  exact,
   loading,
   onBulkDelete,
 }: {
   total: number | undefined;
+  /** False: `total` is only a lower bound (a search word in very many messages); the dialog counts. */
+  exact: boolean;
   loading: boolean;
   onBulkDelete: () => void;
 }) {
   return (
     <Group gap="sm" align="center" wrap="nowrap">
       <Text size="sm" c="dimmed" aria-live="polite" data-testid="match-count">
-        {total === undefined ? '' : `${total.toLocaleString()} conversation${total === 1 ? '' : 's'}`}
+        {total === undefined ? '' : matchCount(total, exact)}
       </Text>
       <Button
         variant="light"
@@ -104,7 +108,7 @@ export function MatchActions({
         disabled={!total || loading}
         onClick={onBulkDelete}
       >
-        Delete {total === undefined ? '' : total.toLocaleString()} matching
+        Delete {total === undefined || !exact ? '' : total.toLocaleString()} matching
       </Button>
     </Group>
   );

@@ -7,7 +7,14 @@ import { useApi } from '../api/context';
 import { FIRST_PAGE, NEXT_PAGE, queryKeys } from '../api/queries';
 import { Empty } from '../lib/Empty';
 import { absoluteDay } from '../lib/time';
-import { RANGE_PRESETS, rangeDays, sessionFilter, setFilters, useFilters } from '../state/filters';
+import {
+  RANGE_PRESETS,
+  rangeDays,
+  sessionFilter,
+  sessionListInput,
+  setFilters,
+  useFilters,
+} from '../state/filters';
 import { openSession, useOpenSession } from '../state/view';
 import { ExportMenu } from '../transfer/ExportMenu';
 import { openImport } from '../transfer/ImportDialog';
@@ -23,7 +30,8 @@ export function SessionsView() {
   const { api } = useApi();
   const filters = useFilters();
   const filter = sessionFilter(filters);
-  const listInput = { ...filter, sort: filters.sort, by: filters.by };
+  // The same input (and so query key) as the first page asked for at start (api/firstRequests.ts).
+  const listInput = sessionListInput(filters);
   const query = useInfiniteQuery({
     queryKey: queryKeys.sessions(listInput),
     queryFn: ({ pageParam }) =>
@@ -39,6 +47,7 @@ export function SessionsView() {
     ? (flows.data?.items.find((f) => f.id === filters.flowId)?.name ?? filters.flowId)
     : undefined;
   const total = query.isPlaceholderData ? undefined : query.data?.pages[0]?.total;
+  const exact = query.data?.pages[0]?.totalExact ?? true;
   const open = useOpenSession();
   const wide = useMediaQuery('(min-width: 68em)', true);
   const filtered = !!(filter.q || filter.startDate || filter.endDate || filters.flowId);
@@ -77,11 +86,20 @@ export function SessionsView() {
           >
             Import
           </Button>
-          <ExportMenu filter={filter} filtered={filtered} total={total} everything={everything} />
+          <ExportMenu
+            filter={filter}
+            filtered={filtered}
+            total={total}
+            exact={exact}
+            everything={everything}
+          />
           <MatchActions
             total={total}
+            exact={exact}
             loading={query.isPlaceholderData || query.isPending}
-            onBulkDelete={() => total && openBulkDelete({ count: total, filter, conditions })}
+            onBulkDelete={() =>
+              total && openBulkDelete({ count: exact ? total : undefined, filter, conditions })
+            }
           />
         </Group>
       </Group>

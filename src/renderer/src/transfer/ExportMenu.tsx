@@ -1,15 +1,15 @@
 import { Button, Menu } from '@mantine/core';
 import { IconBraces, IconDownload, IconMarkdown } from '@tabler/icons-react';
 import type { SessionFilterInput } from '../../../shared/schemas/sessions';
+import { matchCount, conversations as plural } from '../lib/count';
 import { openExport } from './ExportDialog';
-
-const plural = (n: number) => `${n.toLocaleString()} conversation${n === 1 ? '' : 's'}`;
 
 /** "Export": the conversations the list shows (its filter), or everything; as JSON or Markdown. */
 export function ExportMenu({
   filter,
   filtered,
   total,
+  exact,
   everything,
 }: {
   filter: SessionFilterInput;
@@ -17,10 +17,15 @@ export function ExportMenu({
   filtered: boolean;
   /** How many the filter matches now. */
   total: number | undefined;
+  /** False: `total` is only a lower bound. */
+  exact: boolean;
   /** How many conversations there are in all (for progress), when known. */
   everything: number | undefined;
 }) {
-  const matching = total === undefined ? 'the matching conversations' : `the ${plural(total)} matching`;
+  const matching =
+    total === undefined || !exact ? 'the matching conversations' : `the ${plural(total)} matching`;
+  // Progress needs the exact number; without it the export shows what it has written so far.
+  const progressTotal = exact ? total : undefined;
   return (
     <Menu position="bottom-end" withinPortal>
       <Menu.Target>
@@ -32,19 +37,25 @@ export function ExportMenu({
         {filtered && (
           <>
             <Menu.Label>
-              {total === undefined ? 'Current filter' : `Current filter (${plural(total)})`}
+              {total === undefined
+                ? 'Current filter'
+                : `Current filter (${matchCount(total, exact).toLowerCase()})`}
             </Menu.Label>
             <Menu.Item
               leftSection={<IconBraces size={16} aria-hidden />}
               disabled={!total}
-              onClick={() => openExport({ query: { ...filter, format: 'json' }, what: matching, total })}
+              onClick={() =>
+                openExport({ query: { ...filter, format: 'json' }, what: matching, total: progressTotal })
+              }
             >
               Matching as JSON (importable)
             </Menu.Item>
             <Menu.Item
               leftSection={<IconMarkdown size={16} aria-hidden />}
               disabled={!total}
-              onClick={() => openExport({ query: { ...filter, format: 'markdown' }, what: matching, total })}
+              onClick={() =>
+                openExport({ query: { ...filter, format: 'markdown' }, what: matching, total: progressTotal })
+              }
             >
               Matching as Markdown (readable)
             </Menu.Item>
