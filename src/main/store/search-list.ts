@@ -34,6 +34,11 @@ export interface WalkCandidate {
   sort_key: number;
 }
 
+/** A conversation the walk found, with its newest matching message (null: only its title matched). */
+export interface WalkMatch extends WalkCandidate {
+  hit_seq: number | null;
+}
+
 /** Candidates in list order after a position; the caller's statement applies the other filters. */
 export type CandidateReader = (
   after: { key: number; id: number } | undefined,
@@ -45,9 +50,6 @@ export function searchWalker(db: Db) {
     `SELECT
        (SELECT count(*) FROM (SELECT 1 FROM messages_fts WHERE messages_fts MATCH @mq LIMIT @messages)) AS messages,
        (SELECT count(*) FROM (SELECT 1 FROM titles_fts WHERE titles_fts MATCH @q LIMIT @titles)) AS titles`,
-  );
-  const messageMatches = db.prepare<[string]>(
-    'SELECT 1 FROM messages_fts WHERE messages_fts MATCH ? LIMIT 1',
   );
   const titleMatches = db.prepare<[string, number]>(
     'SELECT 1 FROM titles_fts WHERE titles_fts MATCH ? AND rowid = ?',
@@ -84,12 +86,10 @@ export function searchWalker(db: Db) {
       read: CandidateReader,
       after: { key: number; id: number } | undefined,
       want: number,
-    ): WalkCandidate[] | undefined {
+    ): WalkMatch[] | undefined {
       const titles = plan.titlesAsSet ? new Set(titleSet.all(fts).map((row) => row.id)) : undefined;
-      const matches = (id: number) =>
-        messageMatches.get(inConversation(fts, id)) !== undefined ||
-        (titles ? titles.has(id) : titleMatches.get(fts, id) !== undefined);
-      const found: WalkCandidate[] = [];
+      const titleMatch = (id: number) => (titles ? titles.has(id) : titleMatches.get(fts, id) !== undefined);
+      const found: WalkMatch[] = [];
       let position = after;
       let scanned = 0;
       let batch = FIRST_BATCH;
@@ -97,8 +97,10 @@ export function searchWalker(db: Db) {
         const count = Math.min(batch, WALK_ROWS - scanned);
         const rows = read(position, count);
         for (const row of rows) {
-          if (!matches(row.id)) continue;
-          found.push(row);
+          // One lookup answers both: whether a message matches, and the newest that does.
+          const seq = newestMatch.get(inConversation(fts, row.id))?.seq ?? null;
+          if (seq === null && !titleMatch(row.id)) continue;
+          found.push({ ...row, hit_seq: seq });
           if (found.length === want) return found;
         }
         // The list ended: what was found is all there is.
@@ -109,11 +111,6 @@ export function searchWalker(db: Db) {
         batch = Math.min(batch * 4, MAX_BATCH);
       }
       return undefined;
-    },
-
-    /** The newest matching message of each conversation (null: only its title matched). */
-    newestMatches(fts: string, ids: number[]): Map<number, number | null> {
-      return new Map(ids.map((id) => [id, newestMatch.get(inConversation(fts, id))?.seq ?? null]));
     },
   };
 }

@@ -206,16 +206,9 @@ export function sessionQueries(db: Db, writes: WriteQueue) {
     if (!found) return undefined;
     const more = found.length > options.limit;
     const page = more ? found.slice(0, options.limit) : found;
-    const hits = walker.newestMatches(
-      fts,
-      page.map((c) => c.id),
-    );
     const last = page[page.length - 1];
     return {
-      items: searchPage(
-        page.map((c) => ({ id: c.id, hit_seq: hits.get(c.id) ?? null })),
-        fts,
-      ),
+      items: searchPage(page, fts),
       next: more && last ? { key: last.sort_key, id: last.id } : null,
       // A first page that holds every match knows the total; otherwise it is at least what was seen.
       total: page.length + (more ? 1 : 0),
