@@ -123,6 +123,14 @@ function countSql(filter: SessionFilter) {
   return { sql: `SELECT count(*) AS n FROM conversations c WHERE ${where.sql}`, params: where.params };
 }
 
+/** A search page from up to `limit + 1` rows in list order: the extra row only says there is more. */
+function pageOf<T extends { id: number; sort_key: number }>(rows: T[], limit: number) {
+  const more = rows.length > limit;
+  const page = more ? rows.slice(0, limit) : rows;
+  const last = page[page.length - 1];
+  return { page, more, next: more && last ? { key: last.sort_key, id: last.id } : null };
+}
+
 export interface MessagePosition {
   time: number;
   seq: number;
@@ -181,16 +189,11 @@ export function sessionQueries(db: Db, writes: WriteQueue) {
     all.sort((a, b) => sign * (a.sort_key - b.sort_key || a.id - b.id));
     const { after } = options;
     const start = after ? all.findIndex((c) => sign * (c.sort_key - after.key || c.id - after.id) > 0) : 0;
-    const rest = start === -1 ? [] : all.slice(start, start + options.limit + 1);
-    const more = rest.length > options.limit;
-    const page = more ? rest.slice(0, options.limit) : rest;
-    const last = page[page.length - 1];
-    return {
-      items: searchPage(page, fts),
-      next: more && last ? { key: last.sort_key, id: last.id } : null,
-      total: all.length,
-      totalExact: true,
-    };
+    const { page, more, next } = pageOf(
+      start === -1 ? [] : all.slice(start, start + options.limit + 1),
+      options.limit,
+    );
+    return { items: searchPage(page, fts), next, total: all.length, totalExact: true };
   }
 
   /** The walk of search-list.ts; undefined when it gave up (too few matches in its reach). */
@@ -204,12 +207,10 @@ export function sessionQueries(db: Db, writes: WriteQueue) {
       }) as WalkCandidate[];
     const found = walker.walk(fts, plan, read, options.after, options.limit + 1);
     if (!found) return undefined;
-    const more = found.length > options.limit;
-    const page = more ? found.slice(0, options.limit) : found;
-    const last = page[page.length - 1];
+    const { page, more, next } = pageOf(found, options.limit);
     return {
       items: searchPage(page, fts),
-      next: more && last ? { key: last.sort_key, id: last.id } : null,
+      next,
       // A first page that holds every match knows the total; otherwise it is at least what was seen.
       total: page.length + (more ? 1 : 0),
       totalExact: !more && options.after === undefined,

@@ -1,9 +1,10 @@
-import { Alert, Button, Group, Progress, Stack, Text } from '@mantine/core';
+import { Alert, Button, Group, Stack } from '@mantine/core';
 import { modals } from '@mantine/modals';
 import { useEffect, useRef, useState } from 'react';
 import type { ExportQueryInput } from '../../../shared/schemas/transfer';
 import { useApi } from '../api/context';
 import type { ExportOutcome, TransferProgress } from '../api/transfer';
+import { ProgressStatus } from './ProgressStatus';
 
 const plural = (n: number, word: string) => `${n.toLocaleString()} ${word}${n === 1 ? '' : 's'}`;
 const size = (bytes: number) =>
@@ -49,19 +50,7 @@ function ExportRun({ request, close }: { request: ExportRequest; close: () => vo
   const working = !outcome && !error;
   return (
     <Stack gap="md">
-      {working && (
-        <Stack gap={4} role="status" aria-label="Export in progress">
-          <Progress
-            value={progress.fraction === undefined ? 100 : Math.round(progress.fraction * 100)}
-            striped={progress.fraction === undefined}
-            animated={progress.fraction === undefined}
-            aria-label="Export progress"
-          />
-          <Text size="sm" c="dimmed">
-            {progress.text}
-          </Text>
-        </Stack>
-      )}
+      {working && <ProgressStatus progress={progress} what="Export" />}
       {outcome && (
         <Alert color="teal" title="Exported" role="status">
           {outcome.sessions === undefined

@@ -1,4 +1,4 @@
-import { Alert, Box, Button, Group, Progress, Stack, Text, TextInput } from '@mantine/core';
+import { Alert, Box, Button, Group, Stack, Text, TextInput } from '@mantine/core';
 import { IconFileImport } from '@tabler/icons-react';
 import { useQueryClient } from '@tanstack/react-query';
 import { type DragEvent, useRef, useState } from 'react';
@@ -8,6 +8,7 @@ import type { ImportResult } from '../../../shared/schemas/transfer';
 import { useApi } from '../api/context';
 import { queryKeys } from '../api/queries';
 import type { TransferProgress } from '../api/transfer';
+import { ProgressStatus } from './ProgressStatus';
 
 const plural = (n: number, word: string) => `${n.toLocaleString()} ${word}${n === 1 ? '' : 's'}`;
 
@@ -116,19 +117,7 @@ export default function ImportForm({ close }: { close: () => void }) {
           disabled={!!progress}
         />
       )}
-      {progress && (
-        <Stack gap={4} role="status" aria-label="Import in progress">
-          <Progress
-            value={progress.fraction === undefined ? 100 : Math.round(progress.fraction * 100)}
-            striped={progress.fraction === undefined}
-            animated={progress.fraction === undefined}
-            aria-label="Import progress"
-          />
-          <Text size="sm" c="dimmed">
-            {progress.text}
-          </Text>
-        </Stack>
-      )}
+      {progress && <ProgressStatus progress={progress} what="Import" />}
       {result && (
         <Alert color="teal" title="Imported" role="status" data-testid="import-result">
           {result.messages === 0
