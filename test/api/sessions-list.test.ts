@@ -264,6 +264,37 @@ describe('bad input', () => {
     expect(res.body.message).toMatch(/cursor.*another list or sort/);
   });
 
+  it('GET /api/v1/sessions/count counts what the list matches, exactly', async () => {
+    const filters: Array<Record<string, string>> = [
+      {},
+      { flowId: 'alpha' },
+      { startDate: '2026-03-01', endDate: '2026-03-08' },
+      { q: 'range' },
+      { q: 'nothing-matches-this' },
+    ];
+    for (const filter of filters) {
+      const count = await getJson<{ total: number }>(
+        server,
+        `/api/v1/sessions/count?${new URLSearchParams(filter)}`,
+      );
+      const all = await listAll(server, filter);
+      expect({ filter, ...count }).toEqual({ filter, status: 200, body: { total: all.length } });
+    }
+  });
+
+  for (const [query, field] of [
+    ['startDate=2026-13-01', 'startDate'],
+    ['startDate=2026-03-10&endDate=2026-03-01', 'endDate'],
+    ['flowId=%2Fetc', 'flowId'],
+    [`q=${'x'.repeat(1001)}`, 'q'],
+  ] as const) {
+    it(`count: 400 naming ${field} for ${query.slice(0, 50)}`, async () => {
+      const res = await getJson<{ message: string }>(server, `/api/v1/sessions/count?${query}`);
+      expect(res.status).toBe(400);
+      expect(res.body.message).toContain(field);
+    });
+  }
+
   it('401 without the key', async () => {
     const res = await fetch(`${server.url}/api/v1/sessions`);
     expect(res.status).toBe(401);
