@@ -15,7 +15,7 @@ import { contentMatch } from './session-filter';
  *   only known to be at least what the page shows. A walk reads at most WALK_ROWS
  *   conversations; when those hold no full page, matches first answers after all.
  */
-export const MATCHES_FIRST_LIMIT = 20_000;
+export const MATCHES_FIRST_LIMIT = 10_000;
 /** Title matches up to this many are read once as a set; more are looked up per row. */
 const TITLE_SET_LIMIT = 5_000;
 /** The most conversations one walk reads before matches first takes over. */
