@@ -189,7 +189,7 @@ export function sessionQueries(db: Db, writes: WriteQueue) {
     all.sort((a, b) => sign * (a.sort_key - b.sort_key || a.id - b.id));
     const { after } = options;
     const start = after ? all.findIndex((c) => sign * (c.sort_key - after.key || c.id - after.id) > 0) : 0;
-    const { page, more, next } = pageOf(
+    const { page, next } = pageOf(
       start === -1 ? [] : all.slice(start, start + options.limit + 1),
       options.limit,
     );
