@@ -1,6 +1,7 @@
 import { v7 as uuidv7 } from 'uuid';
 import type { ChatType, Role } from '../../shared/schemas/common';
 import type { Db } from './database';
+import { statementCache } from './statement-cache';
 import type {
   ChatMessageRecord,
   ConversationRecord,
@@ -126,15 +127,7 @@ export const listMessagesSql = (
 type ChatMessageRow = [string, Role, string, number, string, ChatType, string];
 
 export function messageQueries(db: Db, writes: WriteQueue) {
-  const statements = new Map<string, ReturnType<Db['prepare']>>();
-  const cached = (sql: string) => {
-    let s = statements.get(sql);
-    if (!s) {
-      s = db.prepare(sql);
-      statements.set(sql, s);
-    }
-    return s;
-  };
+  const cached = statementCache(db);
 
   const findLive = db.prepare<[string, string], ConversationRow>(
     'SELECT * FROM conversations WHERE flow_id = ? AND session_id = ? AND trashed_at IS NULL',

@@ -3,10 +3,9 @@ import { IconActivity, IconInbox, IconMessages, IconSettings, IconTrash } from '
 import { useQuery } from '@tanstack/react-query';
 import { useApi } from '../api/context';
 import { queryKeys } from '../api/queries';
+import { conversations as count } from '../lib/count';
 import { useFilters } from '../state/filters';
 import { openView, type View } from '../state/view';
-
-const count = (n: number) => `${n.toLocaleString()} conversation${n === 1 ? '' : 's'}`;
 
 /** "All flows", each flow with its count, then Trash, Settings and Status. */
 export function Sidebar({ view, onNavigate }: { view: View; onNavigate: () => void }) {

@@ -1,6 +1,7 @@
 import { Badge, Skeleton } from '@mantine/core';
 import { memo } from 'react';
 import type { SessionSummary } from '../../../shared/schemas/sessions';
+import { plural } from '../lib/count';
 import { Highlighted } from '../lib/Highlighted';
 import { absoluteTimeOf, relativeTimeOf } from '../lib/time';
 import classes from './SessionRow.module.css';
@@ -41,7 +42,7 @@ export const SessionRow = memo(function SessionRow({
 }: RowProps) {
   const time = by === 'created' ? session.createdAt : session.updatedAt;
   const timeLabel = by === 'created' ? 'created' : 'last activity';
-  const messages = `${session.messageCount.toLocaleString()} message${session.messageCount === 1 ? '' : 's'}`;
+  const messages = plural(session.messageCount, 'message');
   return (
     // biome-ignore lint/a11y/useKeyWithClickEvents: the listbox around the rows handles the keys (arrows, Enter, Delete)
     <div

@@ -4,9 +4,9 @@ import { useEffect, useRef, useState } from 'react';
 import type { ExportQueryInput } from '../../../shared/schemas/transfer';
 import { useApi } from '../api/context';
 import type { ExportOutcome, TransferProgress } from '../api/transfer';
+import { plural } from '../lib/count';
 import { ProgressStatus } from './ProgressStatus';
 
-const plural = (n: number, word: string) => `${n.toLocaleString()} ${word}${n === 1 ? '' : 's'}`;
 const size = (bytes: number) =>
   bytes < 1024 * 1024
     ? `${Math.max(1, Math.round(bytes / 1024))} KB`

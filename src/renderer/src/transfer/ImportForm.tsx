@@ -8,9 +8,8 @@ import type { ImportResult } from '../../../shared/schemas/transfer';
 import { useApi } from '../api/context';
 import { queryKeys } from '../api/queries';
 import type { TransferProgress } from '../api/transfer';
+import { plural } from '../lib/count';
 import { ProgressStatus } from './ProgressStatus';
-
-const plural = (n: number, word: string) => `${n.toLocaleString()} ${word}${n === 1 ? '' : 's'}`;
 
 /** Flowise names its export `<chatflow id>-Message.json`: that id is the flow its records belong to. */
 export function flowFromFileName(name: string): string {

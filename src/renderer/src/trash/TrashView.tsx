@@ -18,6 +18,7 @@ import { useMemo, useState } from 'react';
 import type { TrashItem } from '../../../shared/schemas/sessions';
 import { useApi } from '../api/context';
 import { queryKeys } from '../api/queries';
+import { conversations } from '../lib/count';
 import { Empty } from '../lib/Empty';
 import { absoluteTimeOf, relativeTimeOf } from '../lib/time';
 
@@ -85,8 +86,7 @@ export function TrashView() {
       centered: true,
       children: (
         <Text size="sm">
-          All {total.toLocaleString()} conversation{total === 1 ? '' : 's'} in the trash will be deleted
-          permanently. This cannot be undone.
+          All {conversations(total)} in the trash will be deleted permanently. This cannot be undone.
         </Text>
       ),
       labels: { confirm: 'Empty trash', cancel: 'Cancel' },
@@ -131,7 +131,7 @@ export function TrashView() {
       ) : (
         <>
           <Text size="sm" c="dimmed" data-testid="trash-count">
-            {total.toLocaleString()} conversation{total === 1 ? '' : 's'} in the trash
+            {conversations(total)} in the trash
           </Text>
           <Table striped highlightOnHover verticalSpacing="sm" aria-label="Conversations in the trash">
             <Table.Thead>
