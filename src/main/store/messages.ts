@@ -1,6 +1,7 @@
 import { v7 as uuidv7 } from 'uuid';
 import type { ChatType, Role } from '../../shared/schemas/common';
 import type { Db } from './database';
+import { limitParam } from './limit';
 import { statementCache } from './statement-cache';
 import type {
   ChatMessageRecord,
@@ -109,7 +110,7 @@ function pagedMessagesSql(
   const dir = options.order === 'DESC' ? 'DESC' : 'ASC';
   const sql = `SELECT ${columns} FROM messages m
     JOIN conversations c ON c.id = m.conversation_id
-    WHERE ${where.sql} ORDER BY m.created_at ${dir}, m.seq ${dir} LIMIT @limit OFFSET @offset`;
+    WHERE ${where.sql} ORDER BY m.created_at ${dir}, m.seq ${dir} ${limitParam('limit')} OFFSET @offset`;
   return { sql, params: { ...where.params, limit: options.limit ?? -1, offset: options.offset ?? 0 } };
 }
 

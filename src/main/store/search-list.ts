@@ -1,4 +1,5 @@
 import type { Db } from './database';
+import { limitParam } from './limit';
 import { contentMatch } from './session-filter';
 
 /**
@@ -54,8 +55,8 @@ export type CandidateReader = (
 export function searchWalker(db: Db) {
   const probe = db.prepare<{ q: string; mq: string; messages: number; titles: number }>(
     `SELECT
-       (SELECT count(*) FROM (SELECT 1 FROM messages_fts WHERE messages_fts MATCH @mq LIMIT @messages)) AS messages,
-       (SELECT count(*) FROM (SELECT 1 FROM titles_fts WHERE titles_fts MATCH @q LIMIT @titles)) AS titles`,
+       (SELECT count(*) FROM (SELECT 1 FROM messages_fts WHERE messages_fts MATCH @mq ${limitParam('messages')})) AS messages,
+       (SELECT count(*) FROM (SELECT 1 FROM titles_fts WHERE titles_fts MATCH @q ${limitParam('titles')})) AS titles`,
   );
   const titleMatches = db.prepare<[string, number]>(
     'SELECT 1 FROM titles_fts WHERE titles_fts MATCH ? AND rowid = ?',

@@ -1,4 +1,5 @@
 import type { Db } from './database';
+import { limitParam } from './limit';
 import { contentMatch, toFtsQuery } from './session-filter';
 import { SNIPPET_ARGS } from './sessions';
 import { statementCache } from './statement-cache';
@@ -34,7 +35,7 @@ export const searchSql = (byFlow: boolean) =>
    FROM messages_fts CROSS JOIN messages m ON m.seq = messages_fts.rowid
    CROSS JOIN conversations c ON c.id = m.conversation_id
    WHERE messages_fts MATCH @q AND c.trashed_at IS NULL ${byFlow ? 'AND c.flow_id = @flowId' : ''}
-   ORDER BY messages_fts.rowid DESC LIMIT @limit`;
+   ORDER BY messages_fts.rowid DESC ${limitParam('limit')}`;
 
 export function searchQueries(db: Db) {
   const cached = statementCache(db);

@@ -1,5 +1,6 @@
 import { HIGHLIGHT_END, HIGHLIGHT_START } from '../../shared/schemas/sessions';
 import type { Db } from './database';
+import { limitParam } from './limit';
 import { type ConversationRow, toConversation, toMessage } from './messages';
 import { pageSnippets } from './page-snippets';
 import { type CandidateReader, type SearchPlan, searchWalker, type WalkCandidate } from './search-list';
@@ -64,7 +65,7 @@ function listSql(filter: SessionFilter, options: SessionListOptions) {
     params.afterId = options.after.id;
   }
   const sql = `SELECT ${SESSION_COLUMNS} FROM conversations c WHERE ${parts.join(' AND ')}
-    ORDER BY ${column} ${dir}, c.id ${dir} LIMIT @limit`;
+    ORDER BY ${column} ${dir}, c.id ${dir} ${limitParam('limit')}`;
   return { sql, params, keyOf: (row: SessionRow) => row[SORT_COLUMN[options.by]] };
 }
 
@@ -89,7 +90,7 @@ function candidatesSql(filter: SessionFilter, options: SessionListOptions) {
   const dir = options.sort === 'ASC' ? 'ASC' : 'DESC';
   const select = (extra: string) =>
     `SELECT c.id, ${column} AS sort_key FROM conversations c WHERE ${where.sql}${extra}
-     ORDER BY ${column} ${dir}, c.id ${dir} LIMIT @count`;
+     ORDER BY ${column} ${dir}, c.id ${dir} ${limitParam('count')}`;
   return {
     first: select(''),
     after: select(` AND (${column}, c.id) ${dir === 'ASC' ? '>' : '<'} (@afterKey, @afterId)`),
@@ -267,7 +268,7 @@ export function sessionQueries(db: Db, writes: WriteQueue) {
       const after = options.after ? 'AND (m.created_at, m.seq) > (@time, @seq)' : '';
       const rows = cached(
         `SELECT m.*, c.flow_id, c.session_id FROM messages m CROSS JOIN conversations c ON c.id = m.conversation_id
-         WHERE m.conversation_id = @id ${after} ORDER BY m.created_at, m.seq LIMIT @limit`,
+         WHERE m.conversation_id = @id ${after} ORDER BY m.created_at, m.seq ${limitParam('limit')}`,
       ).all({ id: conversationId, limit: options.limit + 1, ...options.after }) as DetailMessageRow[];
       const more = rows.length > options.limit;
       const page = more ? rows.slice(0, options.limit) : rows;

@@ -5,6 +5,7 @@
 
 import type { Role } from '../../shared/schemas/common';
 import type { Db } from './database';
+import { limitParam } from './limit';
 import { statementCache } from './statement-cache';
 import type { MessageRecord, NewMessage } from './types';
 import type { WriteQueue } from './write-queue';
@@ -106,7 +107,7 @@ export function simMemoryQueries(db: Db, writes: WriteQueue, ensureFlowSync: Ens
   const selectMemories = (filter: MemoryFilter) => cached(memoriesSql(filter));
   const pageAfter = db.prepare<{ afterId: number; limit: number }, MemoryRow>(
     `SELECT c.id, c.flow_id, f.name AS flow_name, c.session_id FROM conversations c
-     JOIN flows f ON f.id = c.flow_id WHERE c.trashed_at IS NULL AND c.id > @afterId ORDER BY c.id LIMIT @limit`,
+     JOIN flows f ON f.id = c.flow_id WHERE c.trashed_at IS NULL AND c.id > @afterId ORDER BY c.id ${limitParam('limit')}`,
   );
 
   return {

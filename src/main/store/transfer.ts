@@ -6,6 +6,7 @@ import { DEFAULT_FLOW_ID } from '../../shared/schemas/flows';
 import type { BulkConversation } from './bulk-insert';
 import { type Db, openDatabase } from './database';
 import { type FlowRow, toFlow } from './flows';
+import { limitParam } from './limit';
 import type { ConversationRow } from './messages';
 import { type SessionFilter, sessionWhere } from './session-filter';
 import type { SessionKeyRecord } from './trash';
@@ -169,7 +170,7 @@ async function* readExport(
     // One conversation's messages after a position, by its (conversation, time, seq) index.
     const messagePage = db.prepare<{ id: number; time: number; seq: number; limit: number }, MessageRow>(
       `SELECT seq, id, role, content, created_at, chat_id, chat_type, metadata, import_key FROM messages
-       WHERE conversation_id = @id AND (created_at, seq) > (@time, @seq) ORDER BY created_at, seq LIMIT @limit`,
+       WHERE conversation_id = @id AND (created_at, seq) > (@time, @seq) ORDER BY created_at, seq ${limitParam('limit')}`,
     );
     for (let start = 0; start < ids.length; start += EXPORT_SESSION_PAGE) {
       const sessions = sessionPage.all(JSON.stringify(ids.slice(start, start + EXPORT_SESSION_PAGE)));

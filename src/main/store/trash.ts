@@ -1,4 +1,5 @@
 import type { Db } from './database';
+import { limitParam } from './limit';
 import { type ConversationRow, toConversation } from './messages';
 import {
   type Page,
@@ -26,11 +27,11 @@ export interface SessionKeyRecord {
 export function trashQueries(db: Db, writes: WriteQueue, refreshSync: (conversationId: number) => void) {
   const firstPage = db.prepare<{ limit: number }, SessionRow>(
     `SELECT ${SESSION_COLUMNS} FROM conversations c WHERE c.trashed_at IS NOT NULL
-     ORDER BY c.trashed_at DESC, c.id DESC LIMIT @limit`,
+     ORDER BY c.trashed_at DESC, c.id DESC ${limitParam('limit')}`,
   );
   const nextPage = db.prepare<{ limit: number; afterKey: number; afterId: number }, SessionRow>(
     `SELECT ${SESSION_COLUMNS} FROM conversations c WHERE c.trashed_at IS NOT NULL
-     AND (c.trashed_at, c.id) < (@afterKey, @afterId) ORDER BY c.trashed_at DESC, c.id DESC LIMIT @limit`,
+     AND (c.trashed_at, c.id) < (@afterKey, @afterId) ORDER BY c.trashed_at DESC, c.id DESC ${limitParam('limit')}`,
   );
   const count = db.prepare<[], { n: number }>(
     'SELECT count(*) AS n FROM conversations WHERE trashed_at IS NOT NULL',
