@@ -16,6 +16,7 @@ import { LATEST_SCHEMA_VERSION, migrate } from './migrations';
 import { queryPlanQueries } from './query-plans';
 import { retentionQueries } from './retention';
 import { searchQueries } from './search';
+import { searchUpkeep } from './search-upkeep';
 import { sessionQueries } from './sessions';
 import { settingQueries } from './settings';
 import { simMemoryQueries } from './sim-memories';
@@ -64,7 +65,8 @@ export async function openStore(options: StoreOptions) {
     db.close();
     throw error;
   }
-  const writes = new WriteQueue(db, ftsDeferral(db));
+  const upkeep = searchUpkeep(db, () => writes.lastBatchAt);
+  const writes = new WriteQueue(db, { ...ftsDeferral(db), onBatch: upkeep.wake });
   const checkpointer = startCheckpointer(db, file);
   // The *Sync functions run inside a write of the queue; only the async ones are public.
   const { ensureFlowSync, ...flows } = flowQueries(db, writes);
@@ -88,11 +90,14 @@ export async function openStore(options: StoreOptions) {
     ...bulk,
     ...transfer,
     ...retentionQueries(db, writes),
+    /** Merges the search indexes down to a few segments now, as idle time would (tests, benchmark). */
+    tidySearchIndex: async (): Promise<void> => upkeep.runNow(),
     /** Finishes queued writes, checkpoints the WAL into the main file and closes. */
     close: async (): Promise<void> => {
       if (closed) return;
       closed = true;
       closeExports();
+      upkeep.stop();
       await checkpointer.stop();
       writes.flush();
       db.pragma('wal_checkpoint(TRUNCATE)');

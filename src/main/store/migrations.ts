@@ -249,6 +249,20 @@ export const migrations: Migration[] = [
       END;
     `,
   },
+  {
+    version: 8,
+    altersExistingTables: false,
+    // Which conversation each search match belongs to (SPEC 9, the session list with a
+    // search word): from this index, hundreds of messages per page, instead of each
+    // match's row in the message table. New messages take the next seq, so appends
+    // add to its last page only. And the idle-time merging of the search indexes
+    // (search-upkeep.ts) may merge any two segments of a level, not only four.
+    up: `
+      CREATE INDEX messages_seq_conversation ON messages(seq, conversation_id);
+      INSERT INTO messages_fts(messages_fts, rank) VALUES ('usermerge', 2);
+      INSERT INTO titles_fts(titles_fts, rank) VALUES ('usermerge', 2);
+    `,
+  },
 ];
 
 export const LATEST_SCHEMA_VERSION = migrations[migrations.length - 1]?.version ?? 0;

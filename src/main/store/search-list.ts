@@ -1,6 +1,6 @@
 import type { Db } from './database';
 import { limitParam } from './limit';
-import { contentMatch } from './session-filter';
+import { contentMatch, MATCHED_MESSAGES } from './session-filter';
 
 /**
  * How a page of the session list with a search text is found (SPEC 9: first page ≤ 10 ms).
@@ -16,7 +16,7 @@ import { contentMatch } from './session-filter';
  *   only known to be at least what the page shows. A walk reads at most WALK_ROWS
  *   conversations; when those hold no full page, matches first answers after all.
  */
-export const MATCHES_FIRST_LIMIT = 10_000;
+export const MATCHES_FIRST_LIMIT = 3_000;
 /** Title matches up to this many are read once as a set; more are looked up per row. */
 const TITLE_SET_LIMIT = 5_000;
 /**
@@ -25,8 +25,8 @@ const TITLE_SET_LIMIT = 5_000;
  * matches first costs less than walking on; and it bounds what a walk can waste (a word
  * common in one flow, searched in another: about 0.1 to 0.4 s before matches first).
  */
-export const WALK_ROWS = 1_000;
-/** Rows read from the list index at a time: few at first (a common word needs few). */
+export const WALK_ROWS = 3_000;
+/** Conversations asked about at first (a common word needs few); later as many as the rate so far says. */
 const FIRST_BATCH = 64;
 const MAX_BATCH = 1_024;
 
@@ -64,11 +64,13 @@ export function searchWalker(db: Db) {
   const titleSet = db.prepare<[string], { id: number }>(
     'SELECT rowid AS id FROM titles_fts WHERE titles_fts MATCH ?',
   );
-  const newestMatch = db.prepare<[string], { seq: number | null }>(
-    'SELECT max(rowid) AS seq FROM messages_fts WHERE messages_fts MATCH ?',
+  const newestMatches = db.prepare<[string], { id: number; seq: number }>(
+    `SELECT m.conversation_id AS id, max(m.seq) AS seq FROM ${MATCHED_MESSAGES}
+     WHERE messages_fts MATCH ? GROUP BY m.conversation_id`,
   );
-  /** messages_fts query: the search text in the content of one conversation's messages. */
-  const inConversation = (fts: string, id: number) => `${contentMatch(fts)} AND fts_conversation : "${id}"`;
+  /** messages_fts query: the search text in the content of these conversations' messages. */
+  const inConversations = (fts: string, ids: number[]) =>
+    `${contentMatch(fts)} AND fts_conversation : (${ids.map((id) => `"${id}"`).join(' OR ')})`;
 
   return {
     /** Which way to go, from counts of matches made only up to the limits (never a read of every match). */
@@ -103,9 +105,21 @@ export function searchWalker(db: Db) {
       while (scanned < WALK_ROWS) {
         const count = Math.min(batch, WALK_ROWS - scanned);
         const rows = read(position, count);
+        // One lookup for the whole batch answers both: which conversations hold a
+        // matching message, and the newest that does.
+        const newest = new Map<number, number>();
+        if (rows.length > 0) {
+          for (const match of newestMatches.all(
+            inConversations(
+              fts,
+              rows.map((row) => row.id),
+            ),
+          )) {
+            newest.set(match.id, match.seq);
+          }
+        }
         for (const row of rows) {
-          // One lookup answers both: whether a message matches, and the newest that does.
-          const seq = newestMatch.get(inConversation(fts, row.id))?.seq ?? null;
+          const seq = newest.get(row.id) ?? null;
           if (seq === null && !titleMatch(row.id)) continue;
           found.push({ ...row, hit_seq: seq });
           if (found.length === want) return found;
@@ -115,7 +129,11 @@ export function searchWalker(db: Db) {
         scanned += rows.length;
         const last = rows[rows.length - 1] as WalkCandidate;
         position = { key: last.sort_key, id: last.id };
-        batch = Math.min(batch * 4, MAX_BATCH);
+        // Enough for the rest of the page at the rate seen so far, and a quarter more:
+        // each conversation asked about costs a term lookup, found or not.
+        const rate = found.length / scanned;
+        const needed = rate === 0 ? MAX_BATCH : Math.ceil(((want - found.length) / rate) * 1.25);
+        batch = Math.min(Math.max(needed, FIRST_BATCH), MAX_BATCH);
       }
       return undefined;
     },

@@ -37,12 +37,20 @@ export const contentMatch = (fts: string): string => `content : (${fts})`;
 export type Access = 'updated' | 'created' | 'search';
 
 /**
+ * A MATCH on messages_fts with each match's conversation: read from the (seq,
+ * conversation) index, migration 8. SQLite would read the message's row by its rowid,
+ * one page of the message table per match; the index holds hundreds per page.
+ */
+export const MATCHED_MESSAGES =
+  'messages_fts JOIN messages m INDEXED BY messages_seq_conversation ON m.seq = messages_fts.rowid';
+
+/**
  * The search matches as a table `hits(id, seq)`: the conversation and message of each
  * matching message, and each conversation whose title matches (seq NULL). Materialized
  * once per statement, so a page and its total share it.
  */
 export const HITS_CTE = `hits(id, seq) AS MATERIALIZED (
-  SELECT m.conversation_id, m.seq FROM messages_fts JOIN messages m ON m.seq = messages_fts.rowid WHERE messages_fts MATCH @mq
+  SELECT m.conversation_id, m.seq FROM ${MATCHED_MESSAGES} WHERE messages_fts MATCH @mq
   UNION ALL SELECT rowid, NULL FROM titles_fts WHERE titles_fts MATCH @q)`;
 
 /**
@@ -86,7 +94,7 @@ export function sessionWhere(
     const set =
       matches === 'hits'
         ? 'SELECT id FROM hits'
-        : `SELECT m.conversation_id FROM messages_fts JOIN messages m ON m.seq = messages_fts.rowid WHERE messages_fts MATCH @mq
+        : `SELECT m.conversation_id FROM ${MATCHED_MESSAGES} WHERE messages_fts MATCH @mq
       UNION ALL SELECT rowid FROM titles_fts WHERE titles_fts MATCH @q`;
     parts.push(`${access === 'search' ? '' : '+'}c.id IN (${set})`);
     params.q = fts;

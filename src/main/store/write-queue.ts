@@ -4,6 +4,8 @@ import type { Db } from './database';
 export interface BatchHooks {
   beforeBatch(): void;
   afterBatch(): void;
+  /** Before a batch begins, outside its transaction: a write is happening. */
+  onBatch?(): void;
 }
 
 const NO_HOOKS: BatchHooks = { beforeBatch: () => {}, afterBatch: () => {} };
@@ -23,6 +25,8 @@ interface Pending {
 export class WriteQueue {
   private pending: Pending[] = [];
   private scheduled = false;
+  /** When the last batch ran (performance.now()); 0 before the first. */
+  lastBatchAt = 0;
   private readonly begin;
   private readonly commit;
   private readonly rollback;
@@ -58,6 +62,8 @@ export class WriteQueue {
     const batch = this.pending;
     this.pending = [];
     if (batch.length === 0) return;
+    this.lastBatchAt = performance.now();
+    this.hooks.onBatch?.();
     const outcomes: Array<{ ok: true; value: unknown } | { ok: false; error: unknown }> = [];
     try {
       this.begin.run();
