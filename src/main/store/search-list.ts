@@ -5,25 +5,25 @@ import { contentMatch, MATCHED_MESSAGES } from './session-filter';
 /**
  * How a page of the session list with a search text is found (SPEC 9: first page ≤ 10 ms).
  *
- * - matches first, when few messages match: every match is mapped to its conversation,
- *   and those are filtered, sorted and counted, so the total is exact. Cost grows with
- *   the number of matches: about 1.5 µs each when SQLite's cache has their pages, 4 µs
- *   when it must read them (8,000 matches: 50 to 70 ms).
- * - the walk, when many match: the list is read in its own order and each conversation
- *   asked whether it matches (one FTS5 lookup of its id, migration 7: 10 to 20 µs on a
- *   merged index, more for each segment FTS5 has not merged yet) until the page is full.
- *   A word in many messages fills a page after a few dozen rows; the total is then
- *   only known to be at least what the page shows. A walk reads at most WALK_ROWS
- *   conversations; when those hold no full page, matches first answers after all.
+ * - matches first, when few messages match: every match is mapped to its conversation
+ *   (through the (seq, conversation) index), and those are filtered, sorted and counted,
+ *   so the total is exact. Cost grows with the number of matches: 8,000 cost 25 to 35 ms.
+ * - the walk, when many match: the list is read in its own order and FTS5 asked, for a
+ *   batch of conversations at once, which of them hold a match (migration 7: one term
+ *   lookup per conversation and index segment, about 7 µs on a merged index; see
+ *   search-upkeep.ts) until the page is full. A word in many messages fills a page after
+ *   a few dozen rows; the total is then only known to be at least what the page shows.
+ *   A walk reads at most WALK_ROWS conversations; when those hold no full page, matches
+ *   first answers after all.
  */
 export const MATCHES_FIRST_LIMIT = 3_000;
 /** Title matches up to this many are read once as a set; more are looked up per row. */
 const TITLE_SET_LIMIT = 5_000;
 /**
  * The most conversations one walk reads before matches first takes over. A page not full
- * by then means fewer than 1 in 20 of the list's conversations match, where reading the
+ * by then means fewer than 1 in 60 of the list's conversations match, where reading the
  * matches first costs less than walking on; and it bounds what a walk can waste (a word
- * common in one flow, searched in another: about 0.1 to 0.4 s before matches first).
+ * common in one flow, searched in another: about 20 ms on a merged index).
  */
 export const WALK_ROWS = 3_000;
 /** Conversations asked about at first (a common word needs few); later as many as the rate so far says. */
