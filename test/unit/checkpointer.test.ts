@@ -3,6 +3,7 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { DATABASE_FILE } from '../../src/main/store';
+import { eventually } from '../helpers/eventually';
 import { tempStoreForEachTest } from '../helpers/temp-store';
 import { tempDir } from '../helpers/tmp';
 
@@ -24,14 +25,6 @@ function messagesInMainFile(dataDir: string): number {
   } finally {
     copy.cleanup();
   }
-}
-
-async function eventually(check: () => boolean, ms: number): Promise<boolean> {
-  for (const until = Date.now() + ms; Date.now() < until; ) {
-    if (check()) return true;
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-  return check();
 }
 
 describe('WAL checkpoints off the main thread', () => {

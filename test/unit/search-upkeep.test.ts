@@ -2,6 +2,7 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { DATABASE_FILE, type Store } from '../../src/main/store';
+import { eventually } from '../helpers/eventually';
 import { tempStoreForEachTest } from '../helpers/temp-store';
 
 const temp = tempStoreForEachTest();
@@ -40,14 +41,6 @@ async function searchResults(store: Store) {
     total: list.total,
     hits: hits.map((h) => [h.sessionId, h.snippet]),
   };
-}
-
-async function eventually(check: () => boolean, ms: number): Promise<boolean> {
-  for (const until = Date.now() + ms; Date.now() < until; ) {
-    if (check()) return true;
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  return check();
 }
 
 describe('full-text index upkeep', () => {
