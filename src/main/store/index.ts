@@ -65,7 +65,7 @@ export async function openStore(options: StoreOptions) {
     db.close();
     throw error;
   }
-  const upkeep = searchUpkeep(db, () => writes.lastBatchAt);
+  const upkeep = searchUpkeep(db);
   const writes = new WriteQueue(db, { ...ftsDeferral(db), onBatch: upkeep.wake });
   const checkpointer = startCheckpointer(db, file);
   // The *Sync functions run inside a write of the queue; only the async ones are public.
@@ -90,7 +90,7 @@ export async function openStore(options: StoreOptions) {
     ...bulk,
     ...transfer,
     ...retentionQueries(db, writes),
-    /** Merges the search indexes down to a few segments now, as idle time would (tests, benchmark). */
+    /** Merges the search indexes down to a few segments now, as idle time would (tests). */
     tidySearchIndex: async (): Promise<void> => upkeep.runNow(),
     /** Finishes queued writes, checkpoints the WAL into the main file and closes. */
     close: async (): Promise<void> => {

@@ -107,17 +107,9 @@ export function searchWalker(db: Db) {
         const rows = read(position, count);
         // One lookup for the whole batch answers both: which conversations hold a
         // matching message, and the newest that does.
-        const newest = new Map<number, number>();
-        if (rows.length > 0) {
-          for (const match of newestMatches.all(
-            inConversations(
-              fts,
-              rows.map((row) => row.id),
-            ),
-          )) {
-            newest.set(match.id, match.seq);
-          }
-        }
+        const ids = rows.map((row) => row.id);
+        const matches = ids.length === 0 ? [] : newestMatches.all(inConversations(fts, ids));
+        const newest = new Map(matches.map((match) => [match.id, match.seq]));
         for (const row of rows) {
           const seq = newest.get(row.id) ?? null;
           if (seq === null && !titleMatch(row.id)) continue;

@@ -24,7 +24,7 @@ const INDEXES = ['messages_fts', 'titles_fts'] as const;
  * A step runs from a timer, outside the write queue: the queue's batches never stay
  * open across turns of the event loop, and a step must not count as a write itself.
  */
-export function searchUpkeep(db: Db, lastWriteAt: () => number) {
+export function searchUpkeep(db: Db) {
   const indexes = INDEXES.map((name) => ({
     segments: db.prepare(`SELECT count(DISTINCT segid) FROM ${name}_idx`).pluck(),
     merge: db.prepare(`INSERT INTO ${name}(${name}, rank) VALUES ('merge', ${STEP_PAGES})`),
@@ -32,6 +32,7 @@ export function searchUpkeep(db: Db, lastWriteAt: () => number) {
   const totalChanges = db.prepare('SELECT total_changes()').pluck();
   let timer: NodeJS.Timeout | undefined;
   let stopped = false;
+  let lastWriteAt = 0;
 
   /** One merge step on the first index over its target; false when none needs one. */
   function step(): boolean {
@@ -54,7 +55,7 @@ export function searchUpkeep(db: Db, lastWriteAt: () => number) {
 
   function tick(): void {
     timer = undefined;
-    const quiet = performance.now() - lastWriteAt();
+    const quiet = performance.now() - lastWriteAt;
     if (quiet < IDLE_MS) schedule(IDLE_MS - quiet);
     else if (step()) schedule(STEP_PAUSE_MS);
   }
@@ -62,6 +63,7 @@ export function searchUpkeep(db: Db, lastWriteAt: () => number) {
   return {
     /** A write happened: merge once things are quiet again. */
     wake(): void {
+      lastWriteAt = performance.now();
       if (timer === undefined) schedule(IDLE_MS);
     },
     stop(): void {

@@ -25,8 +25,6 @@ interface Pending {
 export class WriteQueue {
   private pending: Pending[] = [];
   private scheduled = false;
-  /** When the last batch ran (performance.now()); 0 before the first. */
-  lastBatchAt = 0;
   private readonly begin;
   private readonly commit;
   private readonly rollback;
@@ -62,7 +60,6 @@ export class WriteQueue {
     const batch = this.pending;
     this.pending = [];
     if (batch.length === 0) return;
-    this.lastBatchAt = performance.now();
     this.hooks.onBatch?.();
     const outcomes: Array<{ ok: true; value: unknown } | { ok: false; error: unknown }> = [];
     try {
