@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { afterEach, beforeEach } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach } from 'vitest';
 import { openStore, type Store } from '../../src/main/store';
 import { tempDir } from './tmp';
 
@@ -21,6 +21,27 @@ export function tempStoreForEachTest(): TempStore {
     temp.store = await openStore({ dataDir: temp.dir });
   });
   afterEach(async () => {
+    await temp.store.close();
+    cleanup();
+  });
+  return temp;
+}
+
+/**
+ * One real store for all tests of the file, filled once by `fill` (seeding is the slow
+ * part); closed and removed after the last test.
+ */
+export function tempStoreForFile(fill: (store: Store) => Promise<void>, timeoutMs?: number): TempStore {
+  const temp = {} as TempStore;
+  let cleanup = () => {};
+  beforeAll(async () => {
+    const tmp = tempDir();
+    cleanup = tmp.cleanup;
+    temp.dir = path.join(tmp.dir, 'data');
+    temp.store = await openStore({ dataDir: temp.dir });
+    await fill(temp.store);
+  }, timeoutMs);
+  afterAll(async () => {
     await temp.store.close();
     cleanup();
   });

@@ -1,16 +1,9 @@
-import path from 'node:path';
 import fc from 'fast-check';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openStore, type Store } from '../../src/main/store';
+import { describe, expect, it } from 'vitest';
 import { toFtsQuery } from '../../src/main/store/session-filter';
-import { tempDir } from '../helpers/tmp';
+import { tempStoreForFile } from '../helpers/temp-store';
 
-let store: Store;
-let cleanup: () => void;
-beforeAll(async () => {
-  const tmp = tempDir();
-  cleanup = tmp.cleanup;
-  store = await openStore({ dataDir: path.join(tmp.dir, 'data') });
+const temp = tempStoreForFile(async (store) => {
   await store.bulkInsert([
     {
       flowId: 'default',
@@ -20,10 +13,6 @@ beforeAll(async () => {
       ],
     },
   ]);
-});
-afterAll(async () => {
-  await store.close();
-  cleanup();
 });
 
 describe('search text as an FTS5 query', () => {
@@ -37,9 +26,9 @@ describe('search text as an FTS5 query', () => {
   it('no text is a syntax error for FTS5, in the list, its count or search', async () => {
     await fc.assert(
       fc.asyncProperty(fc.string({ unit: 'binary', maxLength: 40 }), async (text) => {
-        await store.searchMessages(text, { limit: 5 });
-        await store.listSessions({ q: text }, { sort: 'DESC', by: 'updated', limit: 5 });
-        await store.countSessions({ q: text });
+        await temp.store.searchMessages(text, { limit: 5 });
+        await temp.store.listSessions({ q: text }, { sort: 'DESC', by: 'updated', limit: 5 });
+        await temp.store.countSessions({ q: text });
       }),
       { numRuns: 500 },
     );
@@ -48,7 +37,7 @@ describe('search text as an FTS5 query', () => {
   it('finds the words of the text literally', async () => {
     for (const text of ['NEAR(a', 'AND', '"c"', 'd*', '-e', 'f:g', '^h', 'near and']) {
       expect(
-        (await store.searchMessages(text, { limit: 5 })).map((h) => h.sessionId),
+        (await temp.store.searchMessages(text, { limit: 5 })).map((h) => h.sessionId),
         text,
       ).toEqual(['s']);
     }

@@ -2,28 +2,17 @@
  * The reads of the Flowise, Sim and search routes go through indexes (SQLite's own
  * plans, as the benchmark prints them at scale), over a store with some data in it.
  */
-import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openStore, type Store } from '../../src/main/store';
+import { describe, expect, it } from 'vitest';
 import { seedStore } from '../helpers/seed';
-import { tempDir } from '../helpers/tmp';
+import { tempStoreForFile } from '../helpers/temp-store';
 
-let store: Store;
-let cleanup: () => void;
-beforeAll(async () => {
-  const tmp = tempDir();
-  cleanup = tmp.cleanup;
-  store = await openStore({ dataDir: path.join(tmp.dir, 'data') });
+const temp = tempStoreForFile(async (store) => {
   await seedStore(store, { sessions: 2_000, messages: 10_000, flows: 3, end: Date.UTC(2026, 0, 1) });
-});
-afterAll(async () => {
-  await store.close();
-  cleanup();
 });
 
 describe('query plans', () => {
   it('reads one session by its key, its messages in time order, and searches through FTS5', async () => {
-    const plans = await store.debugQueryPlans();
+    const plans = await temp.store.debugQueryPlans();
     const text = (name: string) => (plans[name] ?? []).join('\n');
     expect(text('Flowise chat messages of one session')).toMatch(
       /SEARCH c USING INDEX conversations_live_key \(flow_id=\? AND session_id=\?\)\nSEARCH m USING INDEX messages_conversation_time \(conversation_id=\?\)/,

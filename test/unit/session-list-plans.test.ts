@@ -3,11 +3,10 @@
  * list query reads conversations through an index in sort order (no temp B-tree for
  * ORDER BY), and prints how long each first page takes (not asserted: a figure).
  */
-import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openStore, type SessionFilter, type SessionListOptions, type Store } from '../../src/main/store';
+import { describe, expect, it } from 'vitest';
+import type { SessionFilter, SessionListOptions } from '../../src/main/store';
 import { SEED_WORDS, seedStore } from '../helpers/seed';
-import { tempDir } from '../helpers/tmp';
+import { tempStoreForFile } from '../helpers/temp-store';
 
 const SESSIONS = 100_000;
 // The benchmark's size: seeding takes about 19 s on an idle 2-core machine.
@@ -16,12 +15,7 @@ const END = Date.UTC(2026, 0, 1);
 const DAY = 86_400_000;
 const WEEK = { startDate: END - 7 * DAY, endDate: END };
 
-let store: Store;
-let cleanup: () => void;
-beforeAll(async () => {
-  const tmp = tempDir();
-  cleanup = tmp.cleanup;
-  store = await openStore({ dataDir: path.join(tmp.dir, 'data') });
+const temp = tempStoreForFile(async (store) => {
   const seeded = await seedStore(store, {
     seed: 42,
     sessions: SESSIONS,
@@ -34,10 +28,6 @@ beforeAll(async () => {
     `seeded ${seeded.conversations} conversations, ${seeded.messages} messages in ${Math.round(seeded.ms)} ms`,
   );
 }, 180_000);
-afterAll(async () => {
-  await store.close();
-  cleanup();
-});
 
 const cases: Array<[string, SessionFilter, Partial<SessionListOptions>]> = [
   ['no filter, newest activity first', {}, {}],
@@ -63,7 +53,7 @@ describe(`the session list over ${SESSIONS.toLocaleString('en')} conversations`,
   for (const [name, filter, given] of cases) {
     const options: SessionListOptions = { sort: 'DESC', by: 'updated', limit: 50, ...given };
     it(`${name}: reads an index in sort order`, async () => {
-      const plan = await store.debugExplain('listSessions', filter, options);
+      const plan = await temp.store.debugExplain('listSessions', filter, options);
       if (plan.includes('MATERIALIZE hits')) {
         // A search word in fewer messages than MATCHES_FIRST_LIMIT: its matches are read
         // first and sorted (search-list.ts); a common word walks the list index instead.
@@ -77,9 +67,11 @@ describe(`the session list over ${SESSIONS.toLocaleString('en')} conversations`,
       }
 
       const started = performance.now();
-      const page = await store.listSessions(filter, options);
+      const page = await temp.store.listSessions(filter, options);
       const first = performance.now() - started;
-      const next = page.next ? await store.listSessions(filter, { ...options, after: page.next }) : undefined;
+      const next = page.next
+        ? await temp.store.listSessions(filter, { ...options, after: page.next })
+        : undefined;
       console.log(
         `first page (${page.items.length} of ${page.total}): ${first.toFixed(1)} ms — ${name} (${options.by} ${options.sort})`,
       );
@@ -100,7 +92,7 @@ describe(`the session list over ${SESSIONS.toLocaleString('en')} conversations`,
   }
 
   it('counts a date range from the index it narrows most', async () => {
-    const plan = await store.debugExplain('countSessions', WEEK);
+    const plan = await temp.store.debugExplain('countSessions', WEEK);
     expect(plan[0]).toMatch(
       /^SEARCH c USING (COVERING )?INDEX conversations_live_updated_span \(updated_at>\?\)/,
     );
