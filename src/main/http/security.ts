@@ -7,6 +7,7 @@ import crypto from 'node:crypto';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import { errorBody } from './errors';
+import { routedPlainly } from './request-target';
 
 export interface SecurityOptions {
   /** Current key (read on every request, so it can be regenerated). */
@@ -17,17 +18,16 @@ export interface SecurityOptions {
   corsOrigins: () => readonly string[];
 }
 
-/** Routes a client may call without the key. */
+/**
+ * Whether the route the router chose may be called without the key: its schema says
+ * `security: []` (the OpenAPI document shows the same), and the path as sent spells that
+ * route plainly. The decision is made on the route, never on the raw target, which the
+ * router reads differently (decoded, absolute form).
+ */
 function isPublic(request: FastifyRequest): boolean {
-  const path = request.url.split('?')[0] ?? '';
-  if (!path.startsWith('/api/')) return true; // the static web UI
-  if (request.method === 'GET' || request.method === 'HEAD') {
-    if (path === '/api/v1/health') return true;
-    if (path.startsWith('/api/v1/chatflows-streaming/')) return true;
-  }
-  return false;
+  const security = request.routeOptions.schema?.security;
+  return Array.isArray(security) && security.length === 0 && routedPlainly(request);
 }
-
 const sha256 = (text: string) => crypto.createHash('sha256').update(text).digest();
 
 /** The current key's digest, computed again only when the key changes (it is read per request). */
@@ -64,6 +64,19 @@ async function security(app: FastifyInstance, options: SecurityOptions) {
         .status(401)
         .header('WWW-Authenticate', 'Bearer')
         .send(errorBody(request, 401, 'missing or wrong API key: send Authorization: Bearer <key>'));
+    }
+    // With the key too: a target the router had to rewrite to route is refused, so that
+    // what a client sent, what is logged and what ran are the same path.
+    if (request.routeOptions.url !== undefined && !routedPlainly(request)) {
+      return reply
+        .status(400)
+        .send(
+          errorBody(
+            request,
+            400,
+            'the request target must be the plain path of a route: no absolute form, no escaped letters, no dot segments or repeated slashes',
+          ),
+        );
     }
   });
 }

@@ -92,16 +92,23 @@ export async function createHttpServer(options: HttpServerOptions) {
   await app.register(transferRoutes, { context: options.context });
   app.get('/api/v1/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 
-  if (options.webRoot && fs.existsSync(options.webRoot)) {
-    await app.register(fastifyStatic, {
-      root: options.webRoot,
-      setHeaders: (res, file) => {
-        res.setHeader('X-Content-Type-Options', 'nosniff');
-        if (file.endsWith('.html')) {
-          res.setHeader('Content-Security-Policy', WEB_CSP);
-          res.setHeader('Cache-Control', 'no-store');
-        }
-      },
+  const webRoot = options.webRoot;
+  if (webRoot && fs.existsSync(webRoot)) {
+    await app.register(async (web) => {
+      // The web UI's files need no key: its routes say so as the API's public routes do.
+      web.addHook('onRoute', (route) => {
+        route.schema = { ...route.schema, security: [] };
+      });
+      await web.register(fastifyStatic, {
+        root: webRoot,
+        setHeaders: (res, file) => {
+          res.setHeader('X-Content-Type-Options', 'nosniff');
+          if (file.endsWith('.html')) {
+            res.setHeader('Content-Security-Policy', WEB_CSP);
+            res.setHeader('Cache-Control', 'no-store');
+          }
+        },
+      });
     });
   }
 
