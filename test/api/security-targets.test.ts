@@ -77,11 +77,11 @@ const pathOf = (route: RouteSpec) =>
 function spellings(plain: string, port: number): Record<string, string> {
   const [, first = '', ...rest] = plain.split('/');
   const tail = rest.join('/');
-  const escape = (text: string) =>
+  const escapeLetter = (text: string) =>
     text.replace(/[a-z]/, (c) => `%${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
   const escapedTail = tail.replace(/[a-z]/, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
-  const spelled: Record<string, string> = {
-    'an escaped letter': `/${escape(first)}/${tail}`,
+  return {
+    'an escaped letter': `/${escapeLetter(first)}/${tail}`,
     'an escaped letter further on': `/${first}/${escapedTail}`,
     'upper case': plain.toUpperCase(),
     'mixed case': `/${first.charAt(0).toUpperCase()}${first.slice(1)}/${tail}`,
@@ -94,10 +94,9 @@ function spellings(plain: string, port: number): Record<string, string> {
     'escaped slashes': `/${first}%2F${tail.replaceAll('/', '%2F')}`,
     'absolute form': `http://127.0.0.1:${port}${plain}`,
     'absolute form, another host': `http://attacker.example${plain}`,
-    'absolute form, escaped': `http://127.0.0.1:${port}/${escape(first)}/${tail}`,
+    'absolute form, escaped': `http://127.0.0.1:${port}/${escapeLetter(first)}/${tail}`,
     'absolute form, https': `https://localhost:${port}${plain}`,
   };
-  return spelled;
 }
 
 describe('the key check follows the route, however the target is spelled', () => {
