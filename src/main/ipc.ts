@@ -16,7 +16,8 @@ import {
   type OperationName,
   operationNames,
 } from '../shared/contract';
-import { HttpError } from './http/errors';
+import { FAULT_STATUS, HttpError } from './http/errors';
+import { storeFault } from './store/faults';
 
 /** The part of Electron's ipcMain this needs (a fake in unit tests). */
 export interface IpcMainLike {
@@ -61,6 +62,8 @@ async function checkedCall(
     return { ok: true, value: await handler(parsed.data) };
   } catch (error) {
     if (error instanceof HttpError) return { ok: false, status: error.statusCode, message: error.message };
+    const fault = storeFault(error);
+    if (fault) return { ok: false, status: FAULT_STATUS[fault.kind], message: fault.message };
     console.error(`IPC ${name} failed:`, error);
     return { ok: false, status: 500, message: 'internal error; see the log' };
   }

@@ -1,5 +1,6 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
+import { BUSY_RETRY_AFTER_SECONDS, type FaultKind, storeFault } from '../store/faults';
 
 /** An error a service raises on purpose: its status and message reach the client. */
 export class HttpError extends Error {
@@ -49,11 +50,22 @@ const BODY_ERRORS: Record<string, string> = {
   FST_ERR_CTP_INVALID_CONTENT_LENGTH: 'Content-Length does not match the body',
 };
 
+/** What a client sees of a fault beneath the store: 507 full disk, 503 busy (retry), 500 damaged file. */
+export const FAULT_STATUS: Record<FaultKind, number> = { full: 507, busy: 503, corrupt: 500 };
+
 export function handleError(error: FastifyError, request: FastifyRequest, reply: FastifyReply) {
   if (error instanceof HttpError) {
     return reply
       .status(error.statusCode)
       .send(errorBody(request, error.statusCode, error.message, error.extra));
+  }
+  // Writes arrive converted by the write queue; a read's raw SQLite error is converted here.
+  const fault = storeFault(error);
+  if (fault) {
+    const status = FAULT_STATUS[fault.kind];
+    if (fault.kind === 'busy') reply.header('retry-after', String(BUSY_RETRY_AFTER_SECONDS));
+    request.log.warn({ code: fault.code }, fault.message);
+    return reply.status(status).send(errorBody(request, status, fault.message));
   }
   if (hasZodFastifySchemaValidationErrors(error)) {
     return reply.status(400).send(errorBody(request, 400, validationMessage(error)));

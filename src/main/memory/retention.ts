@@ -1,9 +1,12 @@
 /**
  * Retention (SPEC 1 and the flows' setting): at start and then every hour, conversations
  * of a flow with `retentionDays` that saw no message for that many days go to the trash,
- * and the trash forgets what it has held for 30 days.
+ * and the trash forgets what it has held for 30 days. A pass that fails (a full disk,
+ * another process holding the lock) is logged once and retried after 1 s, 2 s, ... up to
+ * a minute until one works, rather than waiting for the next hour.
  */
 import type { Store } from '../store';
+import { backgroundRetry } from '../store/background-retry';
 import type { EventBus } from './events';
 import { publishDeleted } from './sessions';
 import { TRASH_RETENTION_MS } from './trash';
@@ -19,6 +22,9 @@ export interface RetentionRun {
 
 export function retentionService(store: Store, events: EventBus) {
   let timer: ReturnType<typeof setInterval> | undefined;
+  let retryTimer: ReturnType<typeof setTimeout> | undefined;
+  let stopped = false;
+  const retry = backgroundRetry('the retention pass');
   let running: Promise<RetentionRun> | undefined;
 
   async function runOnce(now: number): Promise<RetentionRun> {
@@ -40,23 +46,36 @@ export function retentionService(store: Store, events: EventBus) {
     }
   }
 
-  const runLogged = () =>
-    run().catch((error: unknown) => {
-      console.error('Mnemo: the retention pass failed:', error);
-    });
+  async function runInBackground(): Promise<void> {
+    clearTimeout(retryTimer);
+    retryTimer = undefined;
+    try {
+      await run();
+      retry.succeeded();
+    } catch (error) {
+      const delay = retry.failed(error);
+      if (stopped) return;
+      retryTimer = setTimeout(runInBackground, delay);
+      retryTimer.unref();
+    }
+  }
 
   return {
     run,
     /** Runs a pass now (awaited), then every hour until stop(). */
     async start(): Promise<void> {
-      await runLogged();
-      timer ??= setInterval(runLogged, RETENTION_INTERVAL_MS);
+      stopped = false;
+      await runInBackground();
+      timer ??= setInterval(runInBackground, RETENTION_INTERVAL_MS);
       timer.unref();
     },
     /** Stops the hourly pass and waits for one that is running. */
     async stop(): Promise<void> {
+      stopped = true;
       if (timer) clearInterval(timer);
+      clearTimeout(retryTimer);
       timer = undefined;
+      retryTimer = undefined;
       await running?.catch(() => undefined);
     },
   };

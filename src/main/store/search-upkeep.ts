@@ -1,3 +1,5 @@
+import { backgroundRetry } from './background-retry';
+import { shortBusyWait } from './busy-wait';
 import type { Db } from './database';
 
 /** Merging starts once nothing has been written for this long (ms). */
@@ -8,6 +10,8 @@ const STEP_PAUSE_MS = 20;
 const STEP_PAGES = 64;
 /** Segments an index may keep: the big one an import or migration left, and a few small. */
 const TARGET_SEGMENTS = 4;
+/** How long a step may wait for another process's write lock (ms). */
+const LOCK_TRY_MS = 10;
 
 const INDEXES = ['messages_fts', 'titles_fts'] as const;
 
@@ -23,6 +27,8 @@ const INDEXES = ['messages_fts', 'titles_fts'] as const;
  * FTS5's `usermerge` (2, migration 8) lets a step merge any two segments of a level.
  * A step runs from a timer, outside the write queue: the queue's batches never stay
  * open across turns of the event loop, and a step must not count as a write itself.
+ * A step that fails (a full disk, another process holding the lock) is logged once and
+ * retried later: merging is an optimisation, never a reason for the process to exit.
  */
 export function searchUpkeep(db: Db) {
   const indexes = INDEXES.map((name) => ({
@@ -30,9 +36,11 @@ export function searchUpkeep(db: Db) {
     merge: db.prepare(`INSERT INTO ${name}(${name}, rank) VALUES ('merge', ${STEP_PAGES})`),
   }));
   const totalChanges = db.prepare('SELECT total_changes()').pluck();
+  const briefly = shortBusyWait(db, LOCK_TRY_MS);
   let timer: NodeJS.Timeout | undefined;
   let stopped = false;
   let lastWriteAt = 0;
+  const retry = backgroundRetry('merging the search index');
 
   /** One merge step on the first index over its target; false when none needs one. */
   function step(): boolean {
@@ -40,7 +48,9 @@ export function searchUpkeep(db: Db) {
     for (const index of indexes) {
       if ((index.segments.get() as number) <= TARGET_SEGMENTS) continue;
       const before = totalChanges.get() as number;
-      db.transaction(() => index.merge.run())();
+      // Another process holding the write lock fails the step at once (retried later)
+      // rather than blocking the event loop for busy_timeout.
+      briefly(() => db.transaction(() => index.merge.run()).immediate());
       // The command itself counts as one change: more means a merge did work.
       if ((totalChanges.get() as number) - before >= 2) return true;
     }
@@ -56,8 +66,19 @@ export function searchUpkeep(db: Db) {
   function tick(): void {
     timer = undefined;
     const quiet = performance.now() - lastWriteAt;
-    if (quiet < IDLE_MS) schedule(IDLE_MS - quiet);
-    else if (step()) schedule(STEP_PAUSE_MS);
+    if (quiet < IDLE_MS) {
+      schedule(IDLE_MS - quiet);
+      return;
+    }
+    let more: boolean;
+    try {
+      more = step();
+    } catch (error) {
+      schedule(retry.failed(error));
+      return;
+    }
+    retry.succeeded();
+    if (more) schedule(STEP_PAUSE_MS);
   }
 
   return {
