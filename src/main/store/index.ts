@@ -7,12 +7,14 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { DEFAULT_FLOW_ID } from '../../shared/schemas/flows';
 import { bulkInsertQueries } from './bulk-insert';
+import { changeFeed } from './change-feed';
 import { startCheckpointer } from './checkpointer';
 import { openDatabase } from './database';
 import { flowQueries } from './flows';
 import { ftsDeferral } from './fts-deferral';
 import { messageQueries } from './messages';
 import { LATEST_SCHEMA_VERSION, migrate } from './migrations';
+import { claimDatabaseFile, DATABASE_FILE } from './ownership';
 import { queryPlanQueries } from './query-plans';
 import { retentionQueries } from './retention';
 import { searchQueries } from './search';
@@ -25,6 +27,8 @@ import { trashQueries } from './trash';
 import { WriteQueue } from './write-queue';
 
 export type { BulkConversation } from './bulk-insert';
+export type { ChangeRecord } from './change-feed';
+export { DATABASE_FILE, ForeignDatabaseError } from './ownership';
 export type { SearchHitRecord } from './search';
 export type { SessionFilter } from './session-filter';
 export type { MessagePosition, SessionListOptions, SessionSummaryRecord, SortKey } from './sessions';
@@ -48,16 +52,16 @@ export type {
   NewMessage,
 } from './types';
 
-export const DATABASE_FILE = 'mnemo.db';
-
 export interface StoreOptions {
   /** The data directory; created (0700) if missing. */
   dataDir: string;
 }
 
+/** Opens the store in `dataDir`; refuses another application's database there (ForeignDatabaseError). */
 export async function openStore(options: StoreOptions) {
   fs.mkdirSync(options.dataDir, { recursive: true, mode: 0o700 });
   const file = path.join(options.dataDir, DATABASE_FILE);
+  claimDatabaseFile(file);
   const db = openDatabase(file);
   try {
     migrate(db, file);
@@ -65,6 +69,8 @@ export async function openStore(options: StoreOptions) {
     db.close();
     throw error;
   }
+  // Before the first write: every write from here on is logged for the other processes.
+  const changes = changeFeed(db);
   const upkeep = searchUpkeep(db);
   const writes = new WriteQueue(db, { ...ftsDeferral(db), onBatch: upkeep.wake });
   const checkpointer = startCheckpointer(db, file);
@@ -90,6 +96,7 @@ export async function openStore(options: StoreOptions) {
     ...bulk,
     ...transfer,
     ...retentionQueries(db, writes),
+    ...changes,
     /** Merges the search indexes down to a few segments now, as idle time would (tests). */
     tidySearchIndex: async (): Promise<void> => upkeep.runNow(),
     /** Finishes queued writes, checkpoints the WAL into the main file and closes. */

@@ -1,6 +1,9 @@
 import fs from 'node:fs';
 import type { Db } from './database';
 
+/** `PRAGMA application_id` of a Mnemo database: "MNMO" in ASCII (ownership.ts). */
+export const MNEMO_APPLICATION_ID = 0x4d4e4d4f;
+
 interface Migration {
   version: number;
   /** Changes a table that already holds data: the file is copied aside first. */
@@ -263,14 +266,46 @@ export const migrations: Migration[] = [
       INSERT INTO titles_fts(titles_fts, rank) VALUES ('usermerge', 2);
     `,
   },
+  {
+    version: 9,
+    altersExistingTables: false,
+    // Live events across processes (two Mnemos on one data dir): each connection's
+    // TEMP triggers log here which conversation or flow its writes changed, and from
+    // which process (origin); the other process reads the rows that are not its own
+    // (change-feed.ts). The newest rows only are kept.
+    up: `
+      CREATE TABLE change_log (
+        seq INTEGER PRIMARY KEY,
+        origin INTEGER NOT NULL,
+        flow_id TEXT NOT NULL,
+        session_id TEXT,
+        live_before INTEGER,
+        live_after INTEGER
+      ) STRICT;
+    `,
+  },
 ];
 
 export const LATEST_SCHEMA_VERSION = migrations[migrations.length - 1]?.version ?? 0;
 
+/** The tables the migrations create, ordinary and full-text (ownership.ts tells Mnemo's database by them). */
+export function mnemoTableNames(): { tables: string[]; virtualTables: string[] } {
+  const tables: string[] = [];
+  const virtualTables: string[] = [];
+  for (const m of migrations) {
+    for (const [, virtual, name] of m.up.matchAll(/CREATE (VIRTUAL )?TABLE (\w+)/g)) {
+      (virtual ? virtualTables : tables).push(name as string);
+    }
+  }
+  return { tables, virtualTables };
+}
+
 /**
- * Brings the database up to `target` (default: the latest). Each migration runs in its
- * own transaction; before one that alters tables holding data, the file is copied to
- * `<file>.v<N>.bak` (N = the version it had).
+ * Brings the database up to `target` (default: the latest) and marks it as Mnemo's
+ * (`PRAGMA application_id`; databases of earlier versions get the mark here too, without
+ * a new schema version, so that an earlier Mnemo still opens them). Each migration runs
+ * in its own transaction; before one that alters tables holding data, the file is copied
+ * to `<file>.v<N>.bak` (N = the version it had), private to the user like the database.
  */
 export function migrate(db: Db, file: string, target = LATEST_SCHEMA_VERSION): { from: number; to: number } {
   const from = db.pragma('user_version', { simple: true }) as number;
@@ -278,6 +313,9 @@ export function migrate(db: Db, file: string, target = LATEST_SCHEMA_VERSION): {
     throw new Error(
       `the database at ${file} has schema version ${from}, newer than this Mnemo understands (${LATEST_SCHEMA_VERSION})`,
     );
+  }
+  if (db.pragma('application_id', { simple: true }) !== MNEMO_APPLICATION_ID) {
+    db.pragma(`application_id = ${MNEMO_APPLICATION_ID}`);
   }
   let current = from;
   for (const m of migrations) {
@@ -294,5 +332,8 @@ export function migrate(db: Db, file: string, target = LATEST_SCHEMA_VERSION): {
 
 function backup(db: Db, file: string, version: number): void {
   db.pragma('wal_checkpoint(TRUNCATE)');
-  fs.copyFileSync(file, `${file}.v${version}.bak`);
+  const copy = `${file}.v${version}.bak`;
+  // copyFile gives a new file the source's mode (0600) but keeps an existing file's.
+  fs.copyFileSync(file, copy);
+  fs.chmodSync(copy, 0o600);
 }
