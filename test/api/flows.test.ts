@@ -180,6 +180,55 @@ describe('native flow operations', () => {
     });
   }
 
+  // docs/SECURITY.md: a flow may send only a variable that by its name holds a provider key.
+  const refusedVariables = [
+    'PATH',
+    'HOME',
+    'MNEMO_API_KEY',
+    'MNEMO_OTHER_API_KEY',
+    'openai_api_key',
+    'OPENAI_KEY',
+    'AWS_SECRET_ACCESS_KEY',
+  ];
+  it('apiKeyEnv: 400 naming the field for a variable that is not a provider key, on every door that sets a responder', async () => {
+    const doors: Array<[string, string, (name: string) => unknown]> = [
+      ['POST', '/api/v1/flows', (name) => ({ name: 'x', responder: { ...OLLAMA, apiKeyEnv: name } })],
+      ['PATCH', '/api/v1/flows/default', (name) => ({ responder: { ...OLLAMA, apiKeyEnv: name } })],
+      [
+        'POST',
+        '/api/v1/chatflows',
+        (name) => ({ name: 'x', mnemo: { responder: { ...OLLAMA, apiKeyEnv: name } } }),
+      ],
+      [
+        'PUT',
+        '/api/v1/chatflows/default',
+        (name) => ({ mnemo: { responder: { ...OLLAMA, apiKeyEnv: name } } }),
+      ],
+    ];
+    for (const name of refusedVariables) {
+      for (const [method, route, body] of doors) {
+        const res = await server.request(route, { method, json: body(name) });
+        expect({ name, method, route, status: res.status }).toEqual({ name, method, route, status: 400 });
+        expect(((await res.json()) as { message: string }).message).toContain('apiKeyEnv');
+      }
+    }
+    const flow = (await (await server.request('/api/v1/chatflows/default')).json()) as {
+      mnemo: { responder: unknown };
+    };
+    expect(flow.mnemo.responder).toEqual({ kind: 'echo' });
+  });
+
+  it('apiKeyEnv: a provider key variable is taken', async () => {
+    for (const name of ['OPENAI_API_KEY', 'GROQ_API_KEY', 'MY_LLM_2_API_KEY']) {
+      const res = await server.request('/api/v1/flows', {
+        method: 'POST',
+        json: { name, responder: { ...OLLAMA, apiKeyEnv: name } },
+      });
+      expect(res.status).toBe(200);
+      expect(((await res.json()) as { responder: { apiKeyEnv: string } }).responder.apiKeyEnv).toBe(name);
+    }
+  });
+
   it('a stored responder that no longer validates is reported, naming the flow', async () => {
     await server.request('/api/v1/flows', { method: 'POST', json: { id: 'corrupt', name: 'Corrupt' } });
     await server.mnemo.store.updateFlow({

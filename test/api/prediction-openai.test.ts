@@ -17,7 +17,7 @@ afterEach(() => {
   upstream.behave({ kind: 'answer', pieces: ['Hello', ' from', ' upstream'] });
 });
 
-const KEY_VARIABLE = 'MNEMO_TEST_UPSTREAM_KEY';
+const KEY_VARIABLE = 'UPSTREAM_TEST_API_KEY';
 
 /** A flow answered by the fake upstream, created through the store. */
 async function openAiFlow(settings: Record<string, unknown> = {}): Promise<string> {
@@ -144,6 +144,26 @@ describe('openai-compatible responder: what the upstream receives', () => {
       { role: 'assistant', content: 'stored answer' },
       { role: 'user', content: 'the question' },
     ]);
+  });
+
+  it('never reads a variable that does not name a provider key, even one stored before that rule', async () => {
+    process.env.MNEMO_API_KEY = 'mnemo-own-key';
+    try {
+      for (const name of ['PATH', 'MNEMO_API_KEY']) {
+        const flowId = await openAiFlow({ apiKeyEnv: name });
+        const res = await predict(flowId, { question: `through ${name}` });
+        expect(res.status).toBe(200);
+        expect(lastRequest().headers.authorization).toBeUndefined();
+        // The flow still lists, without the refused name.
+        const flow = (await (await server.request(`/api/v1/chatflows/${flowId}`)).json()) as {
+          mnemo: { responder: Record<string, unknown> };
+        };
+        expect(flow.mnemo.responder.model).toBe('fake-model');
+        expect(flow.mnemo.responder.apiKeyEnv).toBeUndefined();
+      }
+    } finally {
+      delete process.env.MNEMO_API_KEY;
+    }
   });
 
   it('sends the key from the environment variable the flow names', async () => {

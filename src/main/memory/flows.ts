@@ -21,9 +21,17 @@ export interface FlowChanges {
 
 const iso = (ms: number) => new Date(ms).toISOString();
 
+const hasKeyVariable = (value: unknown): value is { apiKeyEnv: unknown } =>
+  typeof value === 'object' && value !== null && 'apiKeyEnv' in value;
+
 /** The stored responder, checked: a row edited by hand must not reach a responder unchecked. */
 export function readResponder(flow: FlowRecord): ResponderConfig {
-  const parsed = ResponderConfig.safeParse(flow.responder);
+  let parsed = ResponderConfig.safeParse(flow.responder);
+  if (!parsed.success && hasKeyVariable(flow.responder)) {
+    // A variable named before PROVIDER_KEY_VARIABLE was the rule is dropped, never read.
+    const { apiKeyEnv: _dropped, ...rest } = flow.responder;
+    parsed = ResponderConfig.safeParse(rest);
+  }
   if (!parsed.success) {
     throw new HttpError(
       500,

@@ -6,10 +6,11 @@
 import { randomUUID } from 'node:crypto';
 import type { Handlers } from '../../shared/contract';
 import type { ChatType } from '../../shared/schemas/common';
-import { ResponderConfig } from '../../shared/schemas/flows';
+import type { ResponderConfig } from '../../shared/schemas/flows';
 import type { PredictionBody } from '../../shared/schemas/prediction';
 import { HttpError } from '../http/errors';
 import type { MessageRecord, Store } from '../store';
+import { readResponder } from './flows';
 import type { ServiceContext } from './index';
 import { type ChatTurn, createResponder, type Responder } from './responders';
 import { toApiMessage } from './sessions';
@@ -91,11 +92,7 @@ export function createPredictionService(context: ServiceContext) {
   async function flowResponder(flowId: string): Promise<{ config: ResponderConfig; responder: Responder }> {
     const flow = await store.getFlow(flowId);
     if (!flow) throw new HttpError(404, `flow "${flowId}" not found`);
-    const parsed = ResponderConfig.safeParse(flow.responder);
-    if (!parsed.success) {
-      throw new HttpError(500, `flow "${flowId}" has an unreadable responder configuration; save it again`);
-    }
-    const config = parsed.data;
+    const config = readResponder(flow);
     let apiKey: string | undefined;
     if (config.kind === 'openai-compatible') {
       apiKey = (await secrets.get(flowId)) || (config.apiKeyEnv ? process.env[config.apiKeyEnv] : undefined);

@@ -1,6 +1,13 @@
 import { z } from 'zod';
 import { FlowId, isWellFormed, NOT_WELL_FORMED } from './common';
 
+/**
+ * The environment variables a flow may send as its provider key: by their name they hold
+ * one (OPENAI_API_KEY, GROQ_API_KEY...). Any other (PATH, HOME, Mnemo's own key) would be
+ * sent as a bearer token to whatever URL the flow names (docs/SECURITY.md).
+ */
+export const PROVIDER_KEY_VARIABLE = /^(?!MNEMO_)[A-Z][A-Z0-9_]{0,119}_API_KEY$/;
+
 export const EchoResponder = z.object({ kind: z.literal('echo') });
 
 export const OpenAiResponder = z.object({
@@ -10,7 +17,10 @@ export const OpenAiResponder = z.object({
   /** Name of the environment variable that holds the key, where safeStorage is not available. */
   apiKeyEnv: z
     .string()
-    .regex(/^[A-Za-z_][A-Za-z0-9_]{0,127}$/)
+    .regex(
+      PROVIDER_KEY_VARIABLE,
+      'must name a provider key variable: capitals, digits and _, ending in _API_KEY, not MNEMO_*',
+    )
     .optional(),
   systemPrompt: z.string().max(100_000).optional(),
   temperature: z.number().min(0).max(2).optional(),

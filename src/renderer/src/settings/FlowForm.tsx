@@ -189,7 +189,7 @@ function FlowFormBody({ flow, onClose }: { flow?: Flow; onClose: () => void }) {
               />
               <TextInput
                 label="…or environment variable"
-                description="Name of a variable that holds the key."
+                description="A variable whose name ends in _API_KEY; no other is read."
                 placeholder="OPENAI_API_KEY"
                 value={state.apiKeyEnv}
                 onChange={(e) => set('apiKeyEnv', e.currentTarget.value)}
