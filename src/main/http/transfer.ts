@@ -4,7 +4,6 @@
  * its own limit (200 MiB instead of 2 MiB), and lets the service parse them: errors can
  * then name the line.
  */
-import { Readable } from 'node:stream';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
@@ -18,6 +17,7 @@ import {
 import type { ServiceContext } from '../memory';
 import { transferService } from '../memory/transfer';
 import { errorBody, handleError } from './errors';
+import { exportBody } from './export-body';
 
 const tags = ['native'];
 const LIMIT_MIB = IMPORT_MAX_BYTES / 1024 / 1024;
@@ -64,7 +64,8 @@ export async function transferRoutes(app: FastifyInstance, options: { context: S
     },
     async (request, reply) => {
       const out = transfer.export(request.query);
-      const body = Readable.from(out.chunks, { objectMode: false, highWaterMark: 64 * 1024 });
+      // A failure part-way ends the response broken, after a note in the text (export-body.ts).
+      const body = exportBody(out.chunks, reply.raw);
       // A stream is sent as it is (the response schema above only describes it).
       const raw: FastifyReply = reply;
       return raw

@@ -10,6 +10,11 @@ export interface ExportWriter {
   start(): string;
   write(items: ExportItem[]): string;
   end(): string;
+  /**
+   * The last words of an export that could not be finished: says so in the file, and in
+   * JSON leaves a document that does not parse (never a cut that looks complete).
+   */
+  fail(reason: string): string;
 }
 
 export interface ExportCounts {
@@ -87,6 +92,8 @@ export function mnemoJsonWriter(exportedAt: number, counts: ExportCounts): Expor
       return out;
     },
     end: () => `${section === 'flows' ? toSessions() : ''}${counts.sessions === 0 ? '' : ']}'}\n]}\n`,
+    // The document stays unclosed; the line says why, for a person who opens the file.
+    fail: (reason) => `\n{"error":${JSON.stringify(`export incomplete: ${reason}`)}}\n`,
   };
 }
 
@@ -128,5 +135,6 @@ export function markdownWriter(exportedAt: number, counts: ExportCounts): Export
       return out;
     },
     end: () => (counts.sessions === 0 ? '\nNo conversations matched.\n' : ''),
+    fail: (reason) => `\n\n---\n\n**Export incomplete:** the file stops here because ${oneLine(reason)}\n`,
   };
 }

@@ -42,9 +42,32 @@ export function exportFileName(query: ExportFilter, format: ExportFormat, now: n
 /** Pieces of about this many characters: fewer, larger writes to the socket or file. */
 const CHUNK_CHARS = 16 * 1024;
 
-async function* render(batches: AsyncGenerator<ExportItem[]>, writer: ExportWriter) {
+/** What an export that stopped part-way throws, after its text has said so. */
+export class ExportIncomplete extends Error {
+  constructor(
+    readonly counts: ExportCounts,
+    cause: unknown,
+  ) {
+    const reason = cause instanceof Error ? cause.message : String(cause);
+    super(
+      `the export stopped after ${counts.sessions} conversations and ${counts.messages} messages: ${reason}`,
+      {
+        cause,
+      },
+    );
+    this.name = 'ExportIncomplete';
+  }
+}
+
+/**
+ * The export's text, in pieces of at least CHUNK_CHARS. A batch is bounded in size by the
+ * store, so no piece comes near V8's limit on a string. When reading fails part-way, the
+ * last piece is the writer's note that the export is incomplete, and then it throws
+ * ExportIncomplete: whoever streams it must not end the file or response as if complete.
+ */
+async function* render(batches: AsyncGenerator<ExportItem[]>, writer: ExportWriter, counts: ExportCounts) {
+  let pending = writer.start();
   try {
-    let pending = writer.start();
     for await (const items of batches) {
       pending += writer.write(items);
       if (pending.length >= CHUNK_CHARS) {
@@ -52,10 +75,14 @@ async function* render(batches: AsyncGenerator<ExportItem[]>, writer: ExportWrit
         pending = '';
       }
     }
-    yield pending + writer.end();
+  } catch (error) {
+    const incomplete = new ExportIncomplete({ ...counts }, error);
+    yield pending + writer.fail(incomplete.message);
+    throw incomplete;
   } finally {
     await batches.return(undefined);
   }
+  yield pending + writer.end();
 }
 
 /** An import of at least this many messages merges the full-text index afterwards. */
@@ -83,7 +110,7 @@ export function transferService(context: ServiceContext) {
       return {
         filename: exportFileName(filter, query.format, now),
         contentType: CONTENT_TYPE[query.format],
-        chunks: render(store.exportBatches(filter), writer),
+        chunks: render(store.exportBatches(filter), writer, counts),
         counts,
       };
     },

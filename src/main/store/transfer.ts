@@ -49,9 +49,15 @@ export type ExportItem =
   | { type: 'session'; session: ExportSessionRecord }
   | { type: 'messages'; messages: ExportMessageRecord[] };
 
-/** Conversations per page; about this many messages per batch (and per read of one conversation). */
+/** Conversations per page; at most this many messages per batch (and per read of one conversation). */
 export const EXPORT_SESSION_PAGE = 500;
 export const EXPORT_MESSAGE_PAGE = 500;
+/**
+ * A batch also ends once its messages hold this many characters (content and metadata):
+ * 500 messages of 1 MiB rendered as one string would pass V8's limit on a string
+ * (about 512 Mi characters), so what a batch holds is bounded by size, not only by count.
+ */
+export const EXPORT_BATCH_CHARS = 4 * 1024 * 1024;
 
 export interface ImportFlow {
   id: string;
@@ -172,28 +178,43 @@ async function* readExport(
       `SELECT seq, id, role, content, created_at, chat_id, chat_type, metadata, import_key FROM messages
        WHERE conversation_id = @id AND (created_at, seq) > (@time, @seq) ORDER BY created_at, seq ${limitParam('limit')}`,
     );
+    let items: ExportItem[] = [];
+    let held = { messages: 0, chars: 0 };
+    const full = () => held.messages >= EXPORT_MESSAGE_PAGE || held.chars >= EXPORT_BATCH_CHARS;
     for (let start = 0; start < ids.length; start += EXPORT_SESSION_PAGE) {
       const sessions = sessionPage.all(JSON.stringify(ids.slice(start, start + EXPORT_SESSION_PAGE)));
-      let items: ExportItem[] = [];
-      let held = 0; // messages in `items`
       for (const session of sessions) {
         items.push({ type: 'session', session: toExportSession(session) });
         let position = { time: Number.MIN_SAFE_INTEGER, seq: 0 };
         for (;;) {
-          const rows = messagePage.all({ id: session.id, ...position, limit: EXPORT_MESSAGE_PAGE });
-          if (rows.length > 0) items.push({ type: 'messages', messages: rows.map(toExportMessage) });
-          held += rows.length;
-          if (held >= EXPORT_MESSAGE_PAGE) {
-            yield items;
-            items = [];
-            held = 0;
+          // Rows one at a time, so that a read stops as soon as the batch is full.
+          const messages: ExportMessageRecord[] = [];
+          let last: MessageRow | undefined;
+          for (const row of messagePage.iterate({
+            id: session.id,
+            ...position,
+            limit: EXPORT_MESSAGE_PAGE,
+          })) {
+            messages.push(toExportMessage(row));
+            last = row;
+            held.messages += 1;
+            held.chars += row.content.length + (row.metadata?.length ?? 0);
+            if (full()) break;
           }
-          const last = rows[rows.length - 1];
-          if (!last || rows.length < EXPORT_MESSAGE_PAGE) break;
+          if (messages.length > 0) items.push({ type: 'messages', messages });
+          if (!full()) break; // the conversation's last messages: fewer than a page, batch not full
+          yield items;
+          items = [];
+          held = { messages: 0, chars: 0 };
+          if (!last) break;
           position = { time: last.created_at, seq: last.seq };
         }
       }
-      if (items.length > 0) yield items;
+      if (items.length > 0) {
+        yield items;
+        items = [];
+        held = { messages: 0, chars: 0 };
+      }
     }
   } finally {
     opened.delete(db);
