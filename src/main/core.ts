@@ -13,6 +13,7 @@ import {
 } from './config';
 import { createHttpServer } from './http/server';
 import { createHandlers, type ServiceContext } from './memory';
+import { relayOtherProcessesChanges } from './memory/cross-process-events';
 import { EventBus } from './memory/events';
 import { retentionService } from './memory/retention';
 import { noSecretStorage, type SecretStore } from './memory/secrets';
@@ -76,6 +77,8 @@ export async function startMnemo(config: ServerConfig, options: StartOptions = {
     throw error;
   }
   apiUrl = address.url;
+  // Writes another process makes on the same data dir reach this one's windows too.
+  const otherProcesses = relayOtherProcessesChanges(store, events);
   return {
     store,
     events,
@@ -87,6 +90,7 @@ export async function startMnemo(config: ServerConfig, options: StartOptions = {
     apiKey: apiKey.current,
     webUrl: () => `${address.url}/#key=${encodeURIComponent(apiKey.current())}`,
     async close() {
+      await otherProcesses.stop();
       await retention.stop();
       await http.close();
       await store.close();

@@ -7,6 +7,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { DEFAULT_FLOW_ID } from '../../shared/schemas/flows';
 import { bulkInsertQueries } from './bulk-insert';
+import { changeFeed } from './change-feed';
 import { startCheckpointer } from './checkpointer';
 import { openDatabase } from './database';
 import { flowQueries } from './flows';
@@ -26,6 +27,7 @@ import { trashQueries } from './trash';
 import { WriteQueue } from './write-queue';
 
 export type { BulkConversation } from './bulk-insert';
+export type { ChangeRecord } from './change-feed';
 export { DATABASE_FILE, ForeignDatabaseError } from './ownership';
 export type { SearchHitRecord } from './search';
 export type { SessionFilter } from './session-filter';
@@ -67,6 +69,8 @@ export async function openStore(options: StoreOptions) {
     db.close();
     throw error;
   }
+  // Before the first write: every write from here on is logged for the other processes.
+  const changes = changeFeed(db);
   const upkeep = searchUpkeep(db);
   const writes = new WriteQueue(db, { ...ftsDeferral(db), onBatch: upkeep.wake });
   const checkpointer = startCheckpointer(db, file);
@@ -92,6 +96,7 @@ export async function openStore(options: StoreOptions) {
     ...bulk,
     ...transfer,
     ...retentionQueries(db, writes),
+    ...changes,
     /** Merges the search indexes down to a few segments now, as idle time would (tests). */
     tidySearchIndex: async (): Promise<void> => upkeep.runNow(),
     /** Finishes queued writes, checkpoints the WAL into the main file and closes. */
