@@ -284,24 +284,6 @@ export const migrations: Migration[] = [
       ) STRICT;
     `,
   },
-  {
-    version: 9,
-    altersExistingTables: false,
-    // Live events across processes (two Mnemos on one data dir): each connection's
-    // TEMP triggers log here which conversation or flow its writes changed, and from
-    // which process (origin); the other process reads the rows that are not its own
-    // (change-feed.ts). The newest rows only are kept.
-    up: `
-      CREATE TABLE change_log (
-        seq INTEGER PRIMARY KEY,
-        origin INTEGER NOT NULL,
-        flow_id TEXT NOT NULL,
-        session_id TEXT,
-        live_before INTEGER,
-        live_after INTEGER
-      ) STRICT;
-    `,
-  },
 ];
 
 export const LATEST_SCHEMA_VERSION = migrations[migrations.length - 1]?.version ?? 0;
