@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
+import { checkOwnership, DATABASE_FILE, isDatabaseCompanion } from './store/ownership';
 
 export const DEFAULT_PORT = 7788;
 export const DEFAULT_HOST = '127.0.0.1';
@@ -66,10 +67,43 @@ export function isLoopbackHost(host: string): boolean {
   return host === 'localhost' || host === '::1' || /^127\.\d+\.\d+\.\d+$/.test(host);
 }
 
-/** Creates the data dir private to this user (0700), tightening an existing one. */
+/** The names of the files Mnemo itself keeps in its data dir. */
+export const isMnemoFile = (name: string): boolean =>
+  name === DATABASE_FILE ||
+  isDatabaseCompanion(name) ||
+  name === API_KEY_FILE ||
+  /^api-key\.\d+\.tmp$/.test(name);
+
+/**
+ * Creates the data dir private to this user (0700). An existing one that holds only
+ * Mnemo's files is tightened to 0700; one that holds other files is someone's own
+ * folder: used as it is (Mnemo's files in it are 0600), never chmodded, unless anyone
+ * may write to it. A database there that is not Mnemo's is refused before anything is
+ * written (ForeignDatabaseError).
+ */
 export function ensureDataDir(dir: string): void {
-  fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
-  fs.chmodSync(dir, 0o700);
+  let names: string[];
+  try {
+    names = fs.readdirSync(dir);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+    fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
+    fs.chmodSync(dir, 0o700);
+    return;
+  }
+  checkOwnership(path.join(dir, DATABASE_FILE));
+  const others = names.filter((name) => !isMnemoFile(name));
+  if (others.length === 0) {
+    fs.chmodSync(dir, 0o700);
+    return;
+  }
+  if (fs.statSync(dir).mode & 0o002) {
+    const shown = others.slice(0, 3).join(', ') + (others.length > 3 ? ', ...' : '');
+    throw new ConfigError(
+      `the data dir ${dir} is writable by every user and holds files that are not Mnemo's (${shown}); ` +
+        'Mnemo does not change its permissions. Point --data-dir / MNEMO_DATA_DIR at a directory of your own',
+    );
+  }
 }
 
 export const newApiKey = (): string => crypto.randomBytes(32).toString('base64url');

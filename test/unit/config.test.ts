@@ -1,7 +1,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
-import { ConfigError, loadApiKey, readServeConfig } from '../../src/main/config';
+import { ConfigError, ensureDataDir, loadApiKey, readServeConfig } from '../../src/main/config';
+import { ForeignDatabaseError } from '../../src/main/store';
 import { tempDir } from '../helpers/tmp';
 
 describe('readServeConfig', () => {
@@ -56,6 +58,82 @@ describe('loadApiKey', () => {
       expect(fs.existsSync(path.join(tmp.dir, 'api-key'))).toBe(false);
     } finally {
       tmp.cleanup();
+    }
+  });
+});
+
+describe('ensureDataDir', () => {
+  const mode = (p: string) => fs.statSync(p).mode & 0o777;
+  function existing(dirMode: number, files: string[]): { dir: string; cleanup: () => void } {
+    const tmp = tempDir();
+    const dir = path.join(tmp.dir, 'data');
+    fs.mkdirSync(dir);
+    for (const name of files) fs.writeFileSync(path.join(dir, name), 'x');
+    fs.chmodSync(dir, dirMode);
+    return { dir, cleanup: tmp.cleanup };
+  }
+
+  it('creates a missing dir (and its parents) 0700', () => {
+    const tmp = tempDir();
+    try {
+      const dir = path.join(tmp.dir, 'a', 'b');
+      ensureDataDir(dir);
+      expect(mode(dir)).toBe(0o700);
+    } finally {
+      tmp.cleanup();
+    }
+  });
+
+  it("tightens an empty dir, or one holding only Mnemo's own files, to 0700", () => {
+    const own = ['mnemo.db', 'mnemo.db-wal', 'mnemo.db-shm', 'mnemo.db.v2.bak', 'api-key', 'api-key.123.tmp'];
+    for (const files of [[], own]) {
+      const { dir, cleanup } = existing(0o755, files);
+      try {
+        fs.writeFileSync(path.join(dir, 'mnemo.db'), '');
+        ensureDataDir(dir);
+        expect(mode(dir)).toBe(0o700);
+      } finally {
+        cleanup();
+      }
+    }
+  });
+
+  it('uses a dir holding other files as it is, never changing its mode', () => {
+    for (const dirMode of [0o755, 0o750, 0o775]) {
+      const { dir, cleanup } = existing(dirMode, ['README.md', 'mnemo.db']);
+      try {
+        fs.writeFileSync(path.join(dir, 'mnemo.db'), '');
+        ensureDataDir(dir);
+        expect(mode(dir)).toBe(dirMode);
+        expect(fs.readdirSync(dir).sort()).toEqual(['README.md', 'mnemo.db']);
+      } finally {
+        cleanup();
+      }
+    }
+  });
+
+  it('refuses a dir that holds other files and that every user may write to, unchanged', () => {
+    const { dir, cleanup } = existing(0o777, ['notes.txt']);
+    try {
+      expect(() => ensureDataDir(dir)).toThrow(ConfigError);
+      expect(() => ensureDataDir(dir)).toThrow(`the data dir ${dir} is writable by every user`);
+      expect(mode(dir)).toBe(0o777);
+    } finally {
+      cleanup();
+    }
+  });
+
+  it("refuses a dir holding another application's mnemo.db before changing the dir", () => {
+    const { dir, cleanup } = existing(0o755, []);
+    try {
+      const db = new Database(path.join(dir, 'mnemo.db'));
+      db.exec('CREATE TABLE messages (text TEXT)');
+      db.close();
+      expect(() => ensureDataDir(dir)).toThrow(ForeignDatabaseError);
+      expect(mode(dir)).toBe(0o755);
+      expect(fs.readdirSync(dir)).toEqual(['mnemo.db']);
+    } finally {
+      cleanup();
     }
   });
 });
