@@ -19,7 +19,10 @@ export interface BackgroundRetry {
  * and one when it ends (not one per attempt), and retries after a wait that doubles from
  * 1 s to 60 s, so everything resumes on its own once space or the lock comes back.
  */
-export function backgroundRetry(task: string, log: (line: string) => void = console.warn): BackgroundRetry {
+export function backgroundRetry(
+  task: string,
+  log: (line: string) => void = (line) => console.warn(line),
+): BackgroundRetry {
   let failures = 0;
   return {
     failed(error) {

@@ -1,0 +1,100 @@
+/**
+ * The server on a full disk (a real 16 MiB tmpfs): writes answer 507 naming the disk,
+ * the background tasks (index merge, checkpoint) fail without taking the process down,
+ * reads keep working, and once space is back writes and background work resume with no
+ * restart.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { type Mnemo, startMnemo } from '../../src/main/core';
+import { DATABASE_FILE } from '../../src/main/store';
+import { eventually } from '../helpers/eventually';
+import { messagesInMainFile } from '../helpers/main-file';
+import { mountTmpfs, type Tmpfs, tmpfsUnavailable } from '../helpers/tmpfs';
+
+let disk: Tmpfs;
+let dataDir: string;
+let mnemo: Mnemo;
+
+beforeAll(async () => {
+  if (tmpfsUnavailable) return;
+  disk = mountTmpfs(16);
+  dataDir = path.join(disk.dir, 'data');
+  mnemo = await startMnemo({ host: '127.0.0.1', port: 0, dataDir, corsOrigins: [] }, { env: {} });
+});
+afterAll(async () => {
+  if (tmpfsUnavailable) return;
+  for (const file of fs.readdirSync(disk.dir))
+    if (file.startsWith('filler')) fs.rmSync(path.join(disk.dir, file));
+  await mnemo.close();
+  disk.unmount();
+});
+
+function request(pathAndQuery: string, json?: unknown): Promise<Response> {
+  const headers: Record<string, string> = { authorization: `Bearer ${mnemo.apiKey()}` };
+  if (json === undefined) return fetch(mnemo.address.url + pathAndQuery, { headers });
+  headers['content-type'] = 'application/json';
+  return fetch(mnemo.address.url + pathAndQuery, { method: 'POST', headers, body: JSON.stringify(json) });
+}
+
+const simAdd = (conversationId: string, content: string) =>
+  request('/api/memory', { conversationId, role: 'user', content });
+
+/** Runs SQL on a connection of its own (as another process would). */
+function outside<T>(work: (db: Database.Database) => T): T {
+  const db = new Database(path.join(dataDir, DATABASE_FILE));
+  try {
+    return work(db);
+  } finally {
+    db.close();
+  }
+}
+
+const segments = () =>
+  outside((db) => db.prepare('SELECT count(DISTINCT segid) FROM messages_fts_idx').pluck().get() as number);
+
+describe.skipIf(tmpfsUnavailable)('a full disk', () => {
+  it('answers writes 507 naming the disk, stays up for reads, and works again once space is back', async () => {
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
+    try {
+      // Segments for the index merge to work on once writes pause.
+      for (let i = 0; i < 30; i++) expect((await simAdd(`c${i % 5}`, `note ${i} harbour`)).status).toBe(200);
+      // An empty WAL, then no space: any new page has nowhere to go.
+      outside((db) => db.pragma('wal_checkpoint(TRUNCATE)'));
+      const filler = disk.fill();
+
+      const sim = await simAdd('c1', 'one more harbour note');
+      expect(sim.status).toBe(507);
+      const simBody = (await sim.json()) as { success: boolean; error: string };
+      expect(simBody.success).toBe(false);
+      expect(simBody.error).toBe(
+        `the disk holding ${dataDir} is full; free some space and retry; nothing was stored`,
+      );
+      const native = await request('/api/v1/sessions/default/c1/messages', { content: 'still there?' });
+      expect(native.status).toBe(507);
+      expect(((await native.json()) as { message: string }).message).toMatch(/^the disk holding .* is full/);
+
+      // Past the merge's quiet second and several checkpoint intervals: the process is up.
+      await new Promise((resolve) => setTimeout(resolve, 2500));
+      expect(
+        warn.mock.calls.some((call) => String(call[0]).includes('merging the search index failed')),
+      ).toBe(true);
+      expect((await fetch(`${mnemo.address.url}/api/v1/health`)).status).toBe(200);
+      const list = await request('/api/v1/sessions');
+      expect(list.status).toBe(200);
+      expect(((await list.json()) as { total: number }).total).toBe(5);
+      expect(segments()).toBeGreaterThan(4);
+
+      fs.rmSync(filler);
+      const again = await simAdd('c1', 'one more harbour note');
+      expect(again.status).toBe(200);
+      // The merge resumes on its own, and the checkpoint worker empties the WAL into the file.
+      expect(await eventually(() => segments() <= 4, 10_000)).toBe(true);
+      expect(await eventually(() => messagesInMainFile(dataDir) === 31, 10_000)).toBe(true);
+    } finally {
+      warn.mockRestore();
+    }
+  }, 30_000);
+});
