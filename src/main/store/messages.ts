@@ -140,6 +140,10 @@ export function messageQueries(db: Db, writes: WriteQueue) {
     )
     .pluck();
   const byId = db.prepare<[number], ConversationRow>('SELECT * FROM conversations WHERE id = ?');
+  // The last entry of the (conversation, time, seq) index: one lookup.
+  const newestTime = db
+    .prepare<[number], number | null>('SELECT max(created_at) FROM messages WHERE conversation_id = ?')
+    .pluck();
   const insertConversation = db.prepare(
     'INSERT INTO conversations (flow_id, session_id, created_at, updated_at) VALUES (?, ?, ?, ?)',
   );
@@ -197,19 +201,27 @@ export function messageQueries(db: Db, writes: WriteQueue) {
     messages: NewMessage[],
   ): { conversationId: number; messages: MessageRecord[] } {
     const now = Date.now();
-    const rows = messages.map((m) => ({
-      id: m.id ?? uuidv7(),
-      role: m.role,
-      content: m.content,
-      createdAt: m.createdAt ?? now,
-      chatId: m.chatId ?? sessionId,
-      chatType: m.chatType,
-      metadata: m.metadata && Object.keys(m.metadata).length > 0 ? JSON.stringify(m.metadata) : null,
-    }));
+    let conversationId = findLiveId.get(flowId, sessionId);
+    // Reads order a conversation by time: a message is never timed before the one
+    // appended ahead of it, so a clock set back cannot move new messages before older
+    // ones (live appends only; imports keep the times their files give).
+    let floor =
+      (conversationId === undefined ? null : newestTime.get(conversationId)) ?? Number.NEGATIVE_INFINITY;
+    const rows = messages.map((m) => {
+      floor = Math.max(m.createdAt ?? now, floor);
+      return {
+        id: m.id ?? uuidv7(),
+        role: m.role,
+        content: m.content,
+        createdAt: floor,
+        chatId: m.chatId ?? sessionId,
+        chatType: m.chatType,
+        metadata: m.metadata && Object.keys(m.metadata).length > 0 ? JSON.stringify(m.metadata) : null,
+      };
+    });
     const times = rows.map((r) => r.createdAt);
     const first = Math.min(...times);
     const last = Math.max(...times);
-    let conversationId = findLiveId.get(flowId, sessionId);
     if (conversationId === undefined) {
       conversationId = Number(insertConversation.run(flowId, sessionId, first, last).lastInsertRowid);
     }
