@@ -2,7 +2,7 @@
  * Sim-compatible memory routes (SPEC 4.2, the Memory block). Errors answer as
  * {success:false, error} (errors.ts does that for every /api/memory path).
  */
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import {
   MEMORY_BODY_KEYS,
@@ -14,29 +14,23 @@ import {
   MemoryDeleteResult,
   MemoryGetAnswer,
   MemoryGetQuery,
-  type MemoryObject,
 } from '../../shared/schemas/sim';
 import type { ServiceContext } from '../memory';
 import { type SimMemoryService, simMemoryService } from '../memory/sim-memory';
-import type { MemoryRecord } from '../store';
+import { memoryAnswer, toMemoryObject } from './memory-answer';
+import { streamedBody } from './streamed-body';
 
-const toMemoryObject = (m: MemoryRecord): MemoryObject => ({
-  key: `${m.sessionId}:${m.flowId}`,
-  conversationId: m.sessionId,
-  blockId: m.flowId,
-  blockName: m.flowName,
-  data: m.messages.map((msg) => ({ ...msg.metadata, role: msg.role, content: msg.content })),
-});
+/**
+ * A GET's answer is written as it is read (memory-answer.ts): memories of any size, never
+ * one string near V8's limit; a page of every memory is bounded in size by the service.
+ */
+function sendMemories(reply: FastifyReply, text: AsyncGenerator<string>) {
+  return reply.header('content-type', 'application/json; charset=utf-8').send(streamedBody(text, reply.raw));
+}
 
-const found = (memories: MemoryRecord[]) => ({
-  success: true as const,
-  memories: memories.map(toMemoryObject),
-  message: `Found ${memories.length} memories`,
-});
-
-async function allMemories(memory: SimMemoryService, limit: number, cursor?: string) {
-  const page = await memory.page(limit, cursor);
-  return { ...found(page.memories), nextCursor: page.nextCursor };
+function allMemories(reply: FastifyReply, memory: SimMemoryService, limit: number, cursor?: string) {
+  const page = memory.page(limit, cursor);
+  return sendMemories(reply, memoryAnswer(page.pieces, page.nextCursor));
 }
 
 const tags = ['sim'];
@@ -87,10 +81,10 @@ export async function simRoutes(app: FastifyInstance, options: { context: Servic
         response: { 200: MemoryGetAnswer },
       },
     },
-    async (request) => {
+    async (request, reply) => {
       const { limit, cursor, ...selector } = request.query;
-      if (!memory.hasFilter(selector)) return allMemories(memory, limit, cursor);
-      return found(await memory.find(selector));
+      if (!memory.hasFilter(selector)) return allMemories(reply, memory, limit, cursor);
+      return sendMemories(reply, memoryAnswer(memory.find(selector)));
     },
   );
 
@@ -104,7 +98,7 @@ export async function simRoutes(app: FastifyInstance, options: { context: Servic
         response: { 200: MemoryAllResult },
       },
     },
-    async (request) => allMemories(memory, request.query.limit, request.query.cursor),
+    async (request, reply) => allMemories(reply, memory, request.query.limit, request.query.cursor),
   );
 
   typed.delete(

@@ -17,7 +17,7 @@ import {
 import type { ServiceContext } from '../memory';
 import { transferService } from '../memory/transfer';
 import { errorBody, handleError } from './errors';
-import { exportBody } from './export-body';
+import { streamedBody } from './streamed-body';
 
 const tags = ['native'];
 const LIMIT_MIB = IMPORT_MAX_BYTES / 1024 / 1024;
@@ -64,8 +64,8 @@ export async function transferRoutes(app: FastifyInstance, options: { context: S
     },
     async (request, reply) => {
       const out = transfer.export(request.query);
-      // A failure part-way ends the response broken, after a note in the text (export-body.ts).
-      const body = exportBody(out.chunks, reply.raw);
+      // A failure part-way ends the response broken, after a note in the text (streamed-body.ts).
+      const body = streamedBody(out.chunks, reply.raw);
       // A stream is sent as it is (the response schema above only describes it).
       const raw: FastifyReply = reply;
       return raw

@@ -6,6 +6,7 @@ import type { Role } from '../../shared/schemas/common';
 import { DEFAULT_FLOW_ID } from '../../shared/schemas/flows';
 import { badRequest } from '../http/errors';
 import type { MemoryFilter, MemoryRecord } from '../store';
+import type { MemoryPiece } from '../store/sim-memories';
 import type { ServiceContext } from '.';
 
 export interface MemoryAdd {
@@ -31,6 +32,13 @@ const toFilter = (s: MemorySelector): MemoryFilter => ({
   flowId: s.blockId,
   flowName: s.blockName,
 });
+
+/**
+ * A page of every memory ends after the memory that brings it to this many characters of
+ * messages (nextCursor then points past it), whatever its limit: 1,000 memories of 1 MiB
+ * would be a 1 GiB answer.
+ */
+export const MEMORY_PAGE_CHARS = 32 * 1024 * 1024;
 
 const hasFilter = (f: MemoryFilter) =>
   f.sessionId !== undefined || f.flowId !== undefined || f.flowName !== undefined;
@@ -68,17 +76,21 @@ export function simMemoryService(context: ServiceContext) {
 
     hasFilter: (selector: MemorySelector) => hasFilter(toFilter(selector)),
 
-    /** Every memory matching at least one filter (all given filters must match). */
-    find: (selector: MemorySelector): Promise<MemoryRecord[]> => store.listMemories(toFilter(selector)),
+    /** Every memory matching at least one filter (all given filters must match), in pieces. */
+    find: (selector: MemorySelector): AsyncGenerator<MemoryPiece> => store.streamMemories(toFilter(selector)),
 
-    async page(
+    /**
+     * One page of every memory, in pieces; its nextCursor is known once they are read. A
+     * cursor this server did not give is refused here, before anything is read.
+     */
+    page(
       limit: number,
       cursor?: string,
-    ): Promise<{ memories: MemoryRecord[]; nextCursor: string | null }> {
-      const page = await store.pageMemories(decodeCursor(cursor), limit);
+    ): { pieces: AsyncGenerator<MemoryPiece>; nextCursor: () => string | null } {
+      const { pieces, page } = store.streamMemoryPage(decodeCursor(cursor), limit, MEMORY_PAGE_CHARS);
       return {
-        memories: page.memories,
-        nextCursor: page.more && page.lastId !== null ? encodeCursor(page.lastId) : null,
+        pieces,
+        nextCursor: () => (page.more && page.lastId !== null ? encodeCursor(page.lastId) : null),
       };
     },
 

@@ -32,6 +32,20 @@ export interface MemoryRecord {
   messages: MemoryMessageRecord[];
 }
 
+/**
+ * A memory answer read in pieces (for answers of any size): each memory's head, then its
+ * messages a piece at a time, oldest first.
+ */
+export type MemoryPiece =
+  | { type: 'memory'; flowId: string; flowName: string; sessionId: string }
+  /** `chars`: the characters of their content and stored metadata. */
+  | { type: 'messages'; messages: MemoryMessageRecord[]; chars: number };
+
+/** A piece holds at most this many characters of messages (content and metadata) and one message more. */
+export const MEMORY_PIECE_CHARS = 4 * 1024 * 1024;
+/** Messages per read of one conversation's next piece. */
+const MEMORY_PIECE_ROWS = 1000;
+
 interface MemoryRow {
   id: number;
   flow_id: string;
@@ -68,12 +82,6 @@ export function simMemoryQueries(db: Db, writes: WriteQueue, ensureFlowSync: Ens
       'SELECT role, content, metadata FROM messages WHERE conversation_id = ? ORDER BY created_at, seq',
     )
     .raw();
-  const messagesOfMany = db
-    .prepare<[string], [number, Role, string, string | null]>(
-      `SELECT conversation_id, role, content, metadata FROM messages
-       WHERE conversation_id IN (SELECT value FROM json_each(?)) ORDER BY conversation_id, created_at, seq`,
-    )
-    .raw();
   const toMemoryMessage = (role: Role, content: string, metadata: string | null): MemoryMessageRecord => ({
     role,
     content,
@@ -86,25 +94,46 @@ export function simMemoryQueries(db: Db, writes: WriteQueue, ensureFlowSync: Ens
       .all(conversationId)
       .map(([role, content, metadata]) => toMemoryMessage(role, content, metadata));
 
-  function withMessages(rows: MemoryRow[]): MemoryRecord[] {
-    const byConversation = new Map<number, MemoryMessageRecord[]>(rows.map((r) => [r.id, []]));
-    const [only] = rows;
-    if (rows.length === 1 && only) {
-      byConversation.set(only.id, messagesOf(only.id));
-    } else if (rows.length > 1) {
-      for (const [id, role, content, metadata] of messagesOfMany.all(JSON.stringify(rows.map((r) => r.id)))) {
-        byConversation.get(id)?.push(toMemoryMessage(role, content, metadata));
+  const selectMemories = (filter: MemoryFilter) => cached(memoriesSql(filter));
+  // One conversation's messages after a position, by its (conversation, time, seq) index.
+  const messagesAfter = db
+    .prepare<
+      { id: number; time: number; seq: number; limit: number },
+      [number, number, Role, string, string | null]
+    >(
+      `SELECT created_at, seq, role, content, metadata FROM messages
+       WHERE conversation_id = @id AND (created_at, seq) > (@time, @seq) ORDER BY created_at, seq ${limitParam('limit')}`,
+    )
+    .raw();
+
+  /**
+   * The memories' heads and messages in pieces of a bounded size; yields between pieces.
+   * Not a snapshot: a message appended while it streams may be in it or not.
+   */
+  async function* memoryPieces(rows: MemoryRow[]): AsyncGenerator<MemoryPiece> {
+    for (const row of rows) {
+      yield { type: 'memory', flowId: row.flow_id, flowName: row.flow_name, sessionId: row.session_id };
+      let position = { time: Number.MIN_SAFE_INTEGER, seq: 0 };
+      for (;;) {
+        const messages: MemoryMessageRecord[] = [];
+        let chars = 0;
+        let rowsRead = 0;
+        for (const [time, seq, role, content, metadata] of messagesAfter.iterate({
+          id: row.id,
+          ...position,
+          limit: MEMORY_PIECE_ROWS,
+        })) {
+          messages.push(toMemoryMessage(role, content, metadata));
+          position = { time, seq };
+          rowsRead += 1;
+          chars += content.length + (metadata?.length ?? 0);
+          if (chars >= MEMORY_PIECE_CHARS) break;
+        }
+        if (messages.length > 0) yield { type: 'messages', messages, chars };
+        if (chars < MEMORY_PIECE_CHARS && rowsRead < MEMORY_PIECE_ROWS) break;
       }
     }
-    return rows.map((r) => ({
-      flowId: r.flow_id,
-      flowName: r.flow_name,
-      sessionId: r.session_id,
-      messages: byConversation.get(r.id) ?? [],
-    }));
   }
-
-  const selectMemories = (filter: MemoryFilter) => cached(memoriesSql(filter));
   const pageAfter = db.prepare<{ afterId: number; limit: number }, MemoryRow>(
     `SELECT c.id, c.flow_id, f.name AS flow_name, c.session_id FROM conversations c
      JOIN flows f ON f.id = c.flow_id WHERE c.trashed_at IS NULL AND c.id > @afterId ORDER BY c.id ${limitParam('limit')}`,
@@ -134,22 +163,39 @@ export function simMemoryQueries(db: Db, writes: WriteQueue, ensureFlowSync: Ens
         return { flowCreated, messages: appended.messages, memory };
       }),
 
-    /** Every live conversation matching the filter, with its messages, in creation order. */
-    listMemories: async (filter: MemoryFilter): Promise<MemoryRecord[]> =>
-      withMessages(selectMemories(filter).all(filter) as MemoryRow[]),
+    /** Every live conversation matching the filter, in creation order, in pieces of a bounded size. */
+    streamMemories: (filter: MemoryFilter): AsyncGenerator<MemoryPiece> =>
+      memoryPieces(selectMemories(filter).all(filter) as MemoryRow[]),
 
-    /** One page of every live memory, keyset-paged on the conversation's row id. */
-    pageMemories: async (
+    /**
+     * One page of every live memory, keyset-paged on the conversation's row id, in pieces;
+     * the page is bounded in size as well as in count: it ends after
+     * the memory that brings it to `maxChars` (the first memory is always whole, however
+     * large). `page.more` and `page.lastId` are set once the pieces are read.
+     */
+    streamMemoryPage(
       afterId: number,
       limit: number,
-    ): Promise<{ memories: MemoryRecord[]; lastId: number | null; more: boolean }> => {
-      const rows = pageAfter.all({ afterId, limit: limit + 1 });
-      const page = rows.slice(0, limit);
-      return {
-        memories: withMessages(page),
-        lastId: page.at(-1)?.id ?? null,
-        more: rows.length > limit,
-      };
+      maxChars: number,
+    ): { pieces: AsyncGenerator<MemoryPiece>; page: { lastId: number | null; more: boolean } } {
+      const page = { lastId: null as number | null, more: false };
+      async function* pieces(): AsyncGenerator<MemoryPiece> {
+        const rows = pageAfter.all({ afterId, limit: limit + 1 });
+        let chars = 0;
+        for (const [index, row] of rows.slice(0, limit).entries()) {
+          for await (const piece of memoryPieces([row])) {
+            if (piece.type === 'messages') chars += piece.chars;
+            yield piece;
+          }
+          page.lastId = row.id;
+          if (chars >= maxChars && index + 1 < rows.length) {
+            page.more = true;
+            return;
+          }
+        }
+        page.more = rows.length > limit;
+      }
+      return { pieces: pieces(), page };
     },
 
     /** Deletes every live conversation matching the filter, for good, in one transaction. */

@@ -1,13 +1,14 @@
 /**
- * An export's body for Fastify. When the export fails part-way, its last piece (the
- * writer's note that it is incomplete) is let through to the client, and only then is the
- * stream failed: Fastify then logs the error once and destroys the response, so the
- * client sees a chunked response without its end (an error), never a clean end of a cut file.
+ * A body written as it is read (an export, a large memory answer) for Fastify. When its
+ * source fails part-way, what the source gave last (an export's note that it is
+ * incomplete) is let through to the client, and only then is the stream failed: Fastify
+ * then logs the error once and destroys the response, so the client sees a chunked
+ * response without its end (an error), never a clean end of a cut answer.
  */
 import type { ServerResponse } from 'node:http';
 import { Readable } from 'node:stream';
 
-/** How long a failing export waits for its note to reach the socket (a client that stopped reading). */
+/** How long a failing body waits for its last piece to reach the socket (a client that stopped reading). */
 const NOTE_WAIT_MS = 10_000;
 const POLL_MS = 10;
 
@@ -19,7 +20,7 @@ async function flushed(body: Readable, response: ServerResponse): Promise<void> 
   }
 }
 
-export function exportBody(chunks: AsyncGenerator<string>, response: ServerResponse): Readable {
+export function streamedBody(chunks: AsyncGenerator<string>, response: ServerResponse): Readable {
   async function* endsBrokenOnFailure() {
     try {
       yield* chunks;
