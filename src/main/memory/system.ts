@@ -22,7 +22,18 @@ type SystemHandlers = Pick<Handlers, 'health' | 'serverInfo' | 'getApiKey' | 're
 export function systemHandlers(store: Store, info: SystemInfo): SystemHandlers {
   return {
     health: async () => ({ status: 'ok', version: info.version, schemaVersion: await store.schemaVersion() }),
-    serverInfo: async () => ({ apiUrl: info.apiUrl(), dataDir: info.dataDir }),
+    serverInfo: async () => {
+      const integrity = store.integrity();
+      return {
+        apiUrl: info.apiUrl(),
+        dataDir: info.dataDir,
+        integrity: {
+          state: integrity.state,
+          checkedAt: integrity.checkedAt === null ? null : new Date(integrity.checkedAt).toISOString(),
+          message: integrity.message,
+        },
+      };
+    },
     getApiKey: async () => ({ apiKey: info.apiKey.current(), fromEnv: info.apiKey.fromEnv }),
     regenerateApiKey: async () => {
       if (info.apiKey.fromEnv) {

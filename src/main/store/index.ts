@@ -12,6 +12,7 @@ import { startCheckpointer } from './checkpointer';
 import { openDatabase } from './database';
 import { flowQueries } from './flows';
 import { ftsDeferral } from './fts-deferral';
+import { type IntegrityRecord, startIntegrityCheck } from './integrity';
 import { messageQueries } from './messages';
 import { LATEST_SCHEMA_VERSION, migrate } from './migrations';
 import { claimDatabaseFile, DATABASE_FILE } from './ownership';
@@ -28,6 +29,7 @@ import { WriteQueue } from './write-queue';
 
 export type { BulkConversation } from './bulk-insert';
 export type { ChangeRecord } from './change-feed';
+export type { IntegrityRecord, IntegrityState } from './integrity';
 export { DATABASE_FILE, ForeignDatabaseError } from './ownership';
 export type { SearchHitRecord } from './search';
 export type { SessionFilter } from './session-filter';
@@ -74,6 +76,7 @@ export async function openStore(options: StoreOptions) {
   const upkeep = searchUpkeep(db);
   const writes = new WriteQueue(db, { ...ftsDeferral(db), onBatch: upkeep.wake });
   const checkpointer = startCheckpointer(db, file);
+  const integrity = startIntegrityCheck(file);
   // The *Sync functions run inside a write of the queue; only the async ones are public.
   const { ensureFlowSync, ...flows } = flowQueries(db, writes);
   const { appendSync, refreshSync, ...messages } = messageQueries(db, writes);
@@ -85,6 +88,10 @@ export async function openStore(options: StoreOptions) {
   const store = {
     file,
     schemaVersion: async (): Promise<number> => db.pragma('user_version', { simple: true }) as number,
+    /** The start's integrity check: `checking` until it ends. */
+    integrity: (): IntegrityRecord => integrity.status(),
+    /** Resolves when the integrity check has ended (tests). */
+    integrityChecked: (): Promise<IntegrityRecord> => integrity.done,
     ...flows,
     ...messages,
     ...settingQueries(db, writes),
@@ -104,6 +111,7 @@ export async function openStore(options: StoreOptions) {
       if (closed) return;
       closed = true;
       closeExports();
+      integrity.stop();
       upkeep.stop();
       await checkpointer.stop();
       writes.flush();

@@ -14,9 +14,20 @@ export const ApiKeyInfo = z.object({
 });
 export type ApiKeyInfo = z.infer<typeof ApiKeyInfo>;
 
-/** What the window's status view shows: where the API listens, and whether it answers. */
+/** The integrity check of the database run at start (PRAGMA quick_check, in the background). */
+export const Integrity = z.object({
+  state: z.enum(['checking', 'ok', 'damaged', 'skipped']),
+  /** When the check ended (ISO 8601); null while it runs. */
+  checkedAt: z.string().nullable(),
+  /** What is damaged, or why there was no check; null otherwise. */
+  message: z.string().nullable(),
+});
+export type Integrity = z.infer<typeof Integrity>;
+
+/** What the window's status view shows: where the API listens, whether it answers, whether the data is sound. */
 export const ServerInfo = z.object({
   apiUrl: z.string(),
   dataDir: z.string(),
+  integrity: Integrity,
 });
 export type ServerInfo = z.infer<typeof ServerInfo>;

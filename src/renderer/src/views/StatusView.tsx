@@ -1,6 +1,14 @@
 import { Alert, Badge, Card, Code, Group, Loader, Stack, Text, Title } from '@mantine/core';
 import { useQuery } from '@tanstack/react-query';
+import type { Integrity } from '../../../shared/schemas/health';
 import { useApi } from '../api/context';
+
+const INTEGRITY_BADGE: Record<Integrity['state'], { color: string; label: string }> = {
+  checking: { color: 'gray', label: 'checking…' },
+  ok: { color: 'green', label: 'ok' },
+  damaged: { color: 'red', label: 'damaged' },
+  skipped: { color: 'yellow', label: 'not checked' },
+};
 
 /** Where the API listens and whether it answers. */
 export function StatusView() {
@@ -10,7 +18,10 @@ export function StatusView() {
     queryKey: ['serverInfo'],
     queryFn: () => api.serverInfo({}),
     enabled: !missingKey,
+    // The integrity check runs in the background after start: ask again until it is done.
+    refetchInterval: (query) => (query.state.data?.integrity.state === 'checking' ? 2000 : false),
   });
+  const integrity = server.data?.integrity;
 
   return (
     <Stack gap="md" maw={720}>
@@ -60,6 +71,32 @@ export function StatusView() {
           This window talks to Mnemo through {transport === 'ipc' ? 'the desktop bridge (IPC)' : 'HTTP'}.
         </Text>
       </Card>
+      {integrity && (
+        <Card withBorder padding="lg" aria-label="Database integrity">
+          <Group justify="space-between" mb="xs">
+            <Text fw={600}>Database integrity</Text>
+            <Badge color={INTEGRITY_BADGE[integrity.state].color} data-testid="integrity-state">
+              {INTEGRITY_BADGE[integrity.state].label}
+            </Badge>
+          </Group>
+          {integrity.state === 'damaged' && (
+            <Alert color="red" title="The database file is damaged">
+              Some conversations cannot be read. Export what you can, keep a copy of the data directory, and
+              restore from a backup. {integrity.message}
+            </Alert>
+          )}
+          {integrity.state === 'skipped' && integrity.message && (
+            <Text size="sm" c="dimmed">
+              {integrity.message}
+            </Text>
+          )}
+          {integrity.checkedAt && (
+            <Text size="xs" c="dimmed" mt="sm">
+              Checked at start, {new Date(integrity.checkedAt).toLocaleString()}.
+            </Text>
+          )}
+        </Card>
+      )}
     </Stack>
   );
 }
