@@ -1,8 +1,8 @@
 /**
  * GET /api/v1/export streams an export; POST /api/v1/import takes a file (SPEC 4.3).
- * The import's body is the file itself, so this plugin reads JSON bodies as text, up to
- * its own limit (200 MiB instead of 2 MiB), and lets the service parse them: errors can
- * then name the line.
+ * The import's body is the file itself: this plugin leaves JSON bodies unread and hands
+ * the request stream to the service, which keeps it on disk while it checks it (up to
+ * IMPORT_MAX_BYTES, never whole in memory), so errors can name the line.
  */
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
@@ -15,28 +15,25 @@ import {
   MnemoExport,
 } from '../../shared/schemas/transfer';
 import type { ServiceContext } from '../memory';
+import { declaredTooLarge } from '../memory/import-spool';
 import { transferService } from '../memory/transfer';
-import { errorBody, handleError } from './errors';
+import { handleError } from './errors';
 import { streamedBody } from './streamed-body';
 
 const tags = ['native'];
-const LIMIT_MIB = IMPORT_MAX_BYTES / 1024 / 1024;
+const LIMIT_GIB = IMPORT_MAX_BYTES / 1024 ** 3;
 
 export async function transferRoutes(app: FastifyInstance, options: { context: ServiceContext }) {
   const typed = app.withTypeProvider<ZodTypeProvider>();
   const transfer = transferService(options.context);
 
-  // In this plugin only: JSON bodies stay text, with the import's limit.
+  // In this plugin only: JSON bodies are left unread (the import streams request.raw).
   app.removeContentTypeParser('application/json');
-  app.addContentTypeParser(
-    'application/json',
-    { parseAs: 'string', bodyLimit: IMPORT_MAX_BYTES },
-    (_request, body, done) => done(null, body),
-  );
+  app.addContentTypeParser('application/json', (_request, _payload, done) => done(null));
   app.setErrorHandler((error: FastifyError, request: FastifyRequest, reply: FastifyReply) => {
-    if (error.code === 'FST_ERR_CTP_BODY_TOO_LARGE') {
-      const message = `the file is larger than the ${LIMIT_MIB} MiB import limit`;
-      return reply.status(413).send(errorBody(request, 413, message));
+    // A body refused before its end (413) is not read further: the connection closes.
+    if (!request.raw.complete && (error as { statusCode?: number }).statusCode === 413) {
+      reply.header('connection', 'close');
     }
     return handleError(error, request, reply);
   });
@@ -80,10 +77,9 @@ export async function transferRoutes(app: FastifyInstance, options: { context: S
   typed.post(
     '/api/v1/import',
     {
-      bodyLimit: IMPORT_MAX_BYTES,
       schema: {
         operationId: 'import',
-        summary: `Import a file (Mnemo JSON, a Flowise View Messages export or a Sim memory array; up to ${LIMIT_MIB} MiB); idempotent`,
+        summary: `Import a file (Mnemo JSON, a Flowise View Messages export or a Sim memory array; up to ${LIMIT_GIB} GiB); idempotent; one at a time (409 while another runs)`,
         tags,
         querystring: ImportQuery,
         body: z
@@ -95,8 +91,9 @@ export async function transferRoutes(app: FastifyInstance, options: { context: S
       },
     },
     async (request) => {
-      const text = typeof request.body === 'string' ? request.body : '';
-      return transfer.import(text, request.query.flowId);
+      const tooLarge = declaredTooLarge(Number(request.headers['content-length'] ?? 0), IMPORT_MAX_BYTES);
+      if (tooLarge) throw tooLarge;
+      return transfer.import(request.raw, request.query.flowId);
     },
   );
 }

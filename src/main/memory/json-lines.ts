@@ -1,84 +1,37 @@
 /**
- * Where things are in a JSON text, for error messages that name a line: JSON.parse
- * says neither where a record starts nor (always) where it failed in lines.
+ * Where things are in a JSON file, for error messages that name a line: the reader
+ * (json-reader.ts) knows byte offsets, and JSON.parse does not always say where it failed.
  */
+import fs from 'node:fs';
+
+const NEWLINE = 10;
 
 /**
- * The 1-based line on which each element of an array starts: the top-level array, or
- * (with `key`) the array under that key of the top-level object. One pass, no parsing.
+ * The 1-based line and column (in characters) of a byte offset of a file, read from its
+ * start a piece at a time (only an error message asks, so the file is read again then).
  */
-export function elementLines(text: string, key?: string): number[] {
-  const lines: number[] = [];
+export async function lineAndColumnInFile(
+  file: string,
+  offset: number,
+): Promise<{ line: number; column: number }> {
   let line = 1;
-  let depth = 0;
-  let inString = false;
-  let escaped = false;
-  let stringStart = 0;
-  let lastString = '';
-  let lastKey: string | undefined;
-  let targetDepth = key === undefined ? 1 : -1;
-  let awaitingElement = false;
-  for (let i = 0; i < text.length; i++) {
-    const ch = text[i];
-    if (ch === '\n') line += 1;
-    if (inString) {
-      if (escaped) escaped = false;
-      else if (ch === '\\') escaped = true;
-      else if (ch === '"') {
-        inString = false;
-        if (depth === 1) lastString = text.slice(stringStart, i);
-      }
-      continue;
-    }
-    if (ch === ' ' || ch === '\t' || ch === '\r' || ch === '\n') continue;
-    if (awaitingElement && depth === targetDepth && ch !== ']') {
-      lines.push(line);
-      awaitingElement = false;
-    }
-    switch (ch) {
-      case '"':
-        inString = true;
-        stringStart = i + 1;
-        break;
-      case ':':
-        if (depth === 1) lastKey = lastString;
-        break;
-      case '[':
-        if (key !== undefined && depth === 1 && lastKey === key) targetDepth = 2;
-        depth += 1;
-        if (depth === targetDepth) awaitingElement = true;
-        break;
-      case '{':
-        depth += 1;
-        break;
-      case ']':
-      case '}':
-        if (depth === targetDepth && ch === ']') {
-          if (key === undefined) return lines;
-          targetDepth = -1;
-        }
-        depth -= 1;
-        break;
-      case ',':
-        if (depth === targetDepth) awaitingElement = true;
-        break;
-    }
-  }
-  return lines;
-}
-
-/** The 1-based line and column of a character offset. */
-export function lineAndColumn(text: string, offset: number): { line: number; column: number } {
-  let line = 1;
-  let lineStart = 0;
-  const end = Math.min(offset, text.length);
-  for (let i = 0; i < end; i++) {
-    if (text.charCodeAt(i) === 10) {
+  let column = 1;
+  let position = 0;
+  if (offset <= 0) return { line, column };
+  const stream = fs.createReadStream(file, { end: offset - 1, highWaterMark: 1024 * 1024 });
+  for await (const chunk of stream as AsyncIterable<Buffer>) {
+    let from = 0;
+    for (let at = chunk.indexOf(NEWLINE); at !== -1; at = chunk.indexOf(NEWLINE, at + 1)) {
       line += 1;
-      lineStart = i + 1;
+      column = 1;
+      from = at + 1;
     }
+    // A byte order mark takes no column; UTF-8 continuation bytes (10xxxxxx) are part of a character.
+    if (position === 0 && line === 1 && chunk[0] === 0xef && chunk[1] === 0xbb && chunk[2] === 0xbf) from = 3;
+    for (let i = from; i < chunk.length; i++) if (((chunk[i] as number) & 0xc0) !== 0x80) column += 1;
+    position += chunk.length;
   }
-  return { line, column: end - lineStart + 1 };
+  return { line, column };
 }
 
 const MAX_DEPTH = 1_000;

@@ -1,16 +1,22 @@
 /**
  * Export and import (SPEC 4.3): an export streams from a snapshot of the store, page by
- * page, as Mnemo JSON or Markdown; an import reads a whole file, checks every record,
- * then adds what is not there yet in one write, so a second import of it adds nothing.
+ * page, as Mnemo JSON or Markdown; an import streams the upload to disk while checking
+ * every record, then adds what is not there yet in batches, so a second import of the
+ * same file adds nothing (streaming-import.ts).
  */
 import type { z } from 'zod';
-import type { ExportFormat, ExportQuery, ImportResult } from '../../shared/schemas/transfer';
+import {
+  type ExportFormat,
+  type ExportQuery,
+  IMPORT_MAX_BYTES,
+  type ImportResult,
+} from '../../shared/schemas/transfer';
 import { badRequest } from '../http/errors';
 import type { ExportFilter, ExportItem } from '../store';
 import type { ServiceContext } from '.';
 import { type ExportCounts, type ExportWriter, markdownWriter, mnemoJsonWriter } from './export-writers';
-import { parseImport } from './import-formats';
 import { MAX_EVENTS_PER_CHANGE } from './sessions';
+import { emptyTotals, importUpload } from './streaming-import';
 
 export interface ExportStream {
   filename: string;
@@ -85,9 +91,6 @@ async function* render(batches: AsyncGenerator<ExportItem[]>, writer: ExportWrit
   yield pending + writer.end();
 }
 
-/** An import of at least this many messages merges the full-text index afterwards. */
-const OPTIMIZE_AFTER_MESSAGES = 50_000;
-
 export function transferService(context: ServiceContext) {
   const { store, events } = context;
 
@@ -115,27 +118,36 @@ export function transferService(context: ServiceContext) {
       };
     },
 
-    /** Imports a file's text; 400 naming the record when any record is wrong (nothing is imported then). */
-    async import(text: string, flowId?: string): Promise<ImportResult> {
-      const parsed = parseImport(text, { flowId, now: Date.now() });
-      const outcome = await store.importConversations(parsed);
-      // A large import leaves the full-text index in many segments, which slows searching.
-      if (outcome.messages >= OPTIMIZE_AFTER_MESSAGES) await store.optimizeSearchIndex();
-      for (const id of outcome.flowsCreated) events.publish({ type: 'flow.changed', flowId: id });
-      if (outcome.sessions.length <= MAX_EVENTS_PER_CHANGE) {
-        for (const key of outcome.sessions) events.publish({ type: 'session.changed', ...key });
-      } else {
-        // Many conversations: one event per flow touched (lists refetch on it).
-        const flows = new Set(outcome.sessions.map((s) => s.flowId));
-        for (const id of flows) events.publish({ type: 'flow.changed', flowId: id });
+    /**
+     * Imports an upload (the request body, or a file's text in pieces) as it streams: 400
+     * naming the record when any record is wrong (nothing is imported then), 409 while
+     * another import runs, 413 past IMPORT_MAX_BYTES (streaming-import.ts).
+     */
+    async import(body: AsyncIterable<Uint8Array | string>, flowId?: string): Promise<ImportResult> {
+      const totals = emptyTotals();
+      try {
+        const options = { flowId, now: Date.now(), maxBytes: IMPORT_MAX_BYTES };
+        const format = await importUpload(store, body, options, totals);
+        return {
+          format,
+          flows: totals.flowsCreated.length,
+          sessions: totals.sessions.size,
+          messages: totals.messages,
+          skipped: totals.skipped,
+        };
+      } finally {
+        // Also when a batch failed part way: the windows show what was written before it.
+        const sessions = [...totals.sessions.values()];
+        for (const id of totals.flowsCreated) events.publish({ type: 'flow.changed', flowId: id });
+        if (sessions.length <= MAX_EVENTS_PER_CHANGE) {
+          for (const key of sessions) events.publish({ type: 'session.changed', ...key });
+        } else {
+          // Many conversations: one event per flow touched (lists refetch on it).
+          for (const id of new Set(sessions.map((s) => s.flowId))) {
+            events.publish({ type: 'flow.changed', flowId: id });
+          }
+        }
       }
-      return {
-        format: parsed.format,
-        flows: outcome.flowsCreated.length,
-        sessions: outcome.sessions.length,
-        messages: outcome.messages,
-        skipped: outcome.skipped,
-      };
     },
   };
 }

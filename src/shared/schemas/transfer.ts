@@ -7,6 +7,7 @@ import { z } from 'zod';
 import { ChatType, FlowId, MessageContent, parseQueryDate, Role, SessionId } from './common';
 import { FlowName, ResponderConfig, RetentionDays } from './flows';
 import { SessionFilter } from './sessions';
+import { MAX_EXTRA_DEPTH, nestsDeeper } from './sim';
 
 export const ExportFormat = z.enum(['json', 'markdown']);
 export type ExportFormat = z.infer<typeof ExportFormat>;
@@ -20,8 +21,13 @@ export const ExportQuery = SessionFilter.extend({
 });
 export type ExportQueryInput = z.input<typeof ExportQuery>;
 
-/** The largest file an import takes (the import route's own body limit). */
-export const IMPORT_MAX_BYTES = 200 * 1024 * 1024;
+/**
+ * The largest file an import takes. An import streams (it holds one record at a time,
+ * never the file), so this bounds only the disk the upload is kept on while it runs.
+ */
+export const IMPORT_MAX_BYTES = 4 * 1024 * 1024 * 1024;
+/** The largest single value an import holds at once: one message, or one field of a record. */
+export const IMPORT_MAX_VALUE_BYTES = 64 * 1024 * 1024;
 
 /** POST /api/v1/import: the body is the file itself. */
 export const ImportQuery = z.object({
@@ -52,7 +58,23 @@ export const FileTime = z
 /** Epoch ms of a time FileTime accepted. */
 export const fileTime = (text: string): number => parseQueryDate(text, 'start') as number;
 
-const Metadata = z.record(z.string(), z.unknown());
+/** Extra keys stored with a message nest at most MAX_EXTRA_DEPTH levels, as a Sim add's (stored as JSON). */
+function checkExtraDepth(
+  extras: Record<string, unknown>,
+  ctx: z.RefinementCtx,
+  skip: readonly string[] = [],
+) {
+  for (const [key, value] of Object.entries(extras)) {
+    if (skip.includes(key)) continue;
+    if (nestsDeeper(value, MAX_EXTRA_DEPTH)) {
+      ctx.addIssue({ code: 'custom', path: [key], message: `nests deeper than ${MAX_EXTRA_DEPTH} levels` });
+    }
+  }
+}
+
+const Metadata = z
+  .record(z.string(), z.unknown())
+  .superRefine((metadata, ctx) => checkExtraDepth(metadata, ctx));
 const MessageId = z
   .string()
   .regex(/^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$/, 'must be 1-128 characters of A-Z a-z 0-9 . _ : -');
@@ -83,17 +105,20 @@ export const MnemoMessage = z.object({
   importKey: ImportKey.optional(),
 });
 
-export const MnemoSession = z.object({
-  flowId: FlowId,
-  sessionId: SessionId,
-  /** As stored: null when it has no user message and was never renamed. */
-  title: z.string().max(200).nullable(),
-  titleCustom: z.boolean().default(false),
-  /** Derived from the messages (first and last); shown for readers, recomputed on import. */
-  createdAt: FileTime.optional(),
-  updatedAt: FileTime.optional(),
-  messages: z.array(MnemoMessage).min(1, 'must hold at least one message'),
-});
+const mnemoSession = <M extends z.ZodType>(message: M) =>
+  z.object({
+    flowId: FlowId,
+    sessionId: SessionId,
+    /** As stored: null when it has no user message and was never renamed. */
+    title: z.string().max(200).nullable(),
+    titleCustom: z.boolean().default(false),
+    /** Derived from the messages (first and last); shown for readers, recomputed on import. */
+    createdAt: FileTime.optional(),
+    updatedAt: FileTime.optional(),
+    messages: z.array(message).min(1, 'must hold at least one message'),
+  });
+
+export const MnemoSession = mnemoSession(MnemoMessage);
 
 /** The parts of a Mnemo file around its records (each record is checked on its own). */
 export const MnemoHeader = z.object({
@@ -116,37 +141,57 @@ export const MnemoExport = z.object({
 });
 
 // Flowise's View Messages export: one record per chat, messages as the dialog shows them.
-export const FlowiseExportMessage = z.looseObject({
-  content: MessageContent,
-  role: z.enum(['user', 'bot'], { error: 'must be "user" or "bot"' }),
-  time: FileTime,
-});
+export const FlowiseExportMessage = z
+  .looseObject({
+    content: MessageContent,
+    role: z.enum(['user', 'bot'], { error: 'must be "user" or "bot"' }),
+    time: FileTime,
+  })
+  .superRefine((message, ctx) => checkExtraDepth(message, ctx, ['content', 'role', 'time']));
 
-export const FlowiseExportRecord = z.looseObject({
-  /** Flowise's chatId. */
-  id: SessionId,
-  /** "UI" for the Flowise window's own chats, "API/Embed" otherwise. */
-  source: z.string().max(100).nullish(),
-  sessionId: SessionId.nullish(),
-  memoryType: z.string().max(200).nullish(),
-  messages: z.array(FlowiseExportMessage),
-});
+const flowiseRecord = <M extends z.ZodType>(message: M) =>
+  z.looseObject({
+    /** Flowise's chatId. */
+    id: SessionId,
+    /** "UI" for the Flowise window's own chats, "API/Embed" otherwise. */
+    source: z.string().max(100).nullish(),
+    sessionId: SessionId.nullish(),
+    memoryType: z.string().max(200).nullish(),
+    messages: z.array(message),
+  });
+
+export const FlowiseExportRecord = flowiseRecord(FlowiseExportMessage);
 
 // Sim memory arrays: what GET /api/memory answers in `memories`.
-export const SimMessage = z.looseObject({ role: Role, content: MessageContent });
+export const SimMessage = z
+  .looseObject({ role: Role, content: MessageContent })
+  .superRefine((message, ctx) => checkExtraDepth(message, ctx, ['role', 'content']));
 
-export const SimMemory = z
-  .looseObject({
-    conversationId: SessionId.optional(),
-    key: z.string().min(1).max(400).optional(),
-    blockId: FlowId.optional(),
-    blockName: FlowName.optional(),
-    data: z.array(SimMessage),
-  })
-  .refine((m) => m.conversationId !== undefined || m.key !== undefined, {
-    message: 'is required (or "key")',
-    path: ['conversationId'],
-  });
+const simMemory = <M extends z.ZodType>(message: M) =>
+  z
+    .looseObject({
+      conversationId: SessionId.optional(),
+      key: z.string().min(1).max(400).optional(),
+      blockId: FlowId.optional(),
+      blockName: FlowName.optional(),
+      data: z.array(message),
+    })
+    .refine((m) => m.conversationId !== undefined || m.key !== undefined, {
+      message: 'is required (or "key")',
+      path: ['conversationId'],
+    });
+
+export const SimMemory = simMemory(SimMessage);
+
+/**
+ * The records with their messages left unchecked: an import reads a record's messages
+ * one at a time (a record may be larger than memory) and checks each with the schemas above.
+ */
+export const RecordHeaders = {
+  mnemo: mnemoSession(z.unknown()),
+  flowise: flowiseRecord(z.unknown()),
+  sim: simMemory(z.unknown()),
+};
 
 // What the desktop window asks of its main process (IPC only).
 export const ExportToFileInput = ExportQuery;
