@@ -12,6 +12,7 @@ import {
 import type { Handlers } from '../../shared/contract';
 import type { ServiceContext } from '../memory';
 import { handleClientError } from './client-errors';
+import drainRefusedBodies from './drain-refused-bodies';
 import { errorBody, handleError, handleRouterError } from './errors';
 import { eventRoutes } from './events';
 import { flowiseRoutes } from './flowise';
@@ -75,6 +76,7 @@ export async function createHttpServer(options: HttpServerOptions) {
     corsOrigins: options.corsOrigins,
     allowedHosts: () => allowedHosts,
   });
+  await app.register(drainRefusedBodies);
   await app.register(fastifySwagger, {
     openapi: {
       info: { title: 'Mnemo API', version: options.version },
