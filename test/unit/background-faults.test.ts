@@ -105,6 +105,26 @@ describe.skipIf(tmpfsUnavailable)('background tasks on a full disk', () => {
     ]);
   }, 20_000);
 
+  it('a store opened again on the full disk (as after a crash) stays up, answers reads and refuses writes', async () => {
+    for (let i = 0; i < 30; i++) await store.appendMessages('default', `s${i % 5}`, say(`note ${i}`));
+    // The first store stays open, so its WAL and shared memory stay, as a killed process leaves them.
+    const filler = disk.fill();
+    const again = await openStore({ dataDir });
+    try {
+      // Opening writes the default flow, which wakes its merge: a second later it meets the full disk.
+      await new Promise((resolve) => setTimeout(resolve, 2500));
+      expect(logged('merging the search index').length).toBeGreaterThan(0); // a line per store
+      expect((await again.listSessions({}, { sort: 'DESC', by: 'updated', limit: 10 })).total).toBe(5);
+      await expect(again.appendMessages('default', 'new', say('more'))).rejects.toMatchObject({
+        kind: 'full',
+      });
+      fs.rmSync(filler);
+      await again.appendMessages('default', 'new', say('more'));
+    } finally {
+      await again.close();
+    }
+  }, 20_000);
+
   it('the retention pass fails, logs once, and retries until it trashes what it should', async () => {
     await store.createFlow({ id: 'short', name: 'Short', responder: { kind: 'echo' }, retentionDays: 1 });
     await store.bulkInsert([

@@ -79,7 +79,7 @@ function tick() {
     if (db && !db.open) db = undefined;
     failures++;
     delay = Math.min(workerData.firstRetry * 2 ** (failures - 1), workerData.longestRetry);
-    parentPort.postMessage({ type: 'failed', error: String(error), code: error && error.code });
+    parentPort.postMessage({ type: 'failed', error: error instanceof Error ? error.message : String(error), code: error && error.code });
   }
   if (!stopped) timer = setTimeout(tick, delay);
 }
