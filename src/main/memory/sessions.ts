@@ -10,6 +10,13 @@ type SessionHandlers = Pick<
   'listSessions' | 'countSessions' | 'getSession' | 'renameSession' | 'deleteSession' | 'deleteSessions'
 >;
 
+/**
+ * A page of one conversation's messages also ends after the message that brings its
+ * content and metadata to this many characters, whatever its limit (1,000 messages of
+ * 1 MiB would be a 1 GiB answer, past V8's longest string); nextCursor goes on from there.
+ */
+export const SESSION_PAGE_CHARS = 32 * 1024 * 1024;
+
 /** Above this many, a bulk change publishes one trash.changed instead of an event per session. */
 export const MAX_EVENTS_PER_CHANGE = 100;
 
@@ -98,6 +105,7 @@ export function sessionHandlers(store: Store, events: EventBus): SessionHandlers
       const page = await store.listSessionMessages(session.id, {
         limit: input.limit,
         after: after && { time: after.key, seq: after.id },
+        maxChars: SESSION_PAGE_CHARS,
       });
       return {
         ...toSessionSummary(session),

@@ -260,23 +260,40 @@ export function sessionQueries(db: Db, writes: WriteQueue) {
       return row && toSummary(row);
     },
 
-    /** A conversation's messages, oldest first (ties in insertion order), after a position. */
+    /**
+     * A conversation's messages, oldest first (ties in insertion order), after a position.
+     * The page also ends after the message that brings its content and metadata to
+     * `maxChars` (always at least one message), with `next` from there: rows are read one
+     * at a time, so 1,000 messages of 1 MiB are never held at once.
+     */
     listSessionMessages: async (
       conversationId: number,
-      options: { limit: number; after?: MessagePosition },
+      options: { limit: number; after?: MessagePosition; maxChars: number },
     ): Promise<{ items: MessageRecord[]; next: MessagePosition | null }> => {
       const after = options.after ? 'AND (m.created_at, m.seq) > (@time, @seq)' : '';
       const rows = cached(
         `SELECT m.*, c.flow_id, c.session_id FROM messages m CROSS JOIN conversations c ON c.id = m.conversation_id
          WHERE m.conversation_id = @id ${after} ORDER BY m.created_at, m.seq ${limitParam('limit')}`,
-      ).all({ id: conversationId, limit: options.limit + 1, ...options.after }) as DetailMessageRow[];
-      const more = rows.length > options.limit;
-      const page = more ? rows.slice(0, options.limit) : rows;
-      const last = page[page.length - 1];
-      return {
-        items: page.map(toMessage),
-        next: more && last ? { time: last.created_at, seq: last.seq } : null,
-      };
+      ).iterate({
+        id: conversationId,
+        limit: options.limit + 1,
+        ...options.after,
+      }) as IterableIterator<DetailMessageRow>;
+      const items: MessageRecord[] = [];
+      let last: DetailMessageRow | undefined;
+      let chars = 0;
+      let more = false;
+      for (const row of rows) {
+        // One row past the page (by count or by size): there is more.
+        if (items.length === options.limit || chars >= options.maxChars) {
+          more = true;
+          break; // ends the iterator: the statement is reset
+        }
+        items.push(toMessage(row));
+        last = row;
+        chars += row.content.length + (row.metadata?.length ?? 0);
+      }
+      return { items, next: more && last ? { time: last.created_at, seq: last.seq } : null };
     },
 
     /** Gives a live conversation a title of a person's choosing (kept from then on). */

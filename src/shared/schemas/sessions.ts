@@ -81,8 +81,15 @@ export const SessionDetailQuery = z.object({
 });
 
 export const SessionDetail = SessionSummary.extend({
-  messages: z.array(Message),
-  nextCursor: z.string().nullable(),
+  messages: z
+    .array(Message)
+    .describe(
+      'oldest first; at most `limit`, and the page also ends after the message that brings its content and metadata to 32 MiB (at least one message per page)',
+    ),
+  nextCursor: z
+    .string()
+    .nullable()
+    .describe('pass as `cursor` for the next page (a page can end early by size); null on the last page'),
 });
 export type SessionDetail = z.infer<typeof SessionDetail>;
 
