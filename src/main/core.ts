@@ -11,7 +11,7 @@ import {
   type ServerConfig,
   saveApiKey,
 } from './config';
-import { createHttpServer } from './http/server';
+import { type ConnectionLimits, createHttpServer } from './http/server';
 import { createHandlers, type ServiceContext } from './memory';
 import { relayOtherProcessesChanges } from './memory/cross-process-events';
 import { EventBus } from './memory/events';
@@ -28,6 +28,8 @@ export interface StartOptions {
   secrets?: (store: Store) => SecretStore;
   /** The built renderer to serve at `/` (out/renderer). */
   webRoot?: string;
+  /** Shorter connection limits (tests). */
+  limits?: Partial<ConnectionLimits>;
   env?: NodeJS.ProcessEnv;
 }
 
@@ -63,6 +65,7 @@ export async function startMnemo(config: ServerConfig, options: StartOptions = {
     corsOrigins: () => settings.allowedOrigins(),
     hostCheck: isLoopbackHost(config.host),
     webRoot: options.webRoot,
+    limits: options.limits,
     version,
   });
   // Retention runs once before the API answers, then hourly.

@@ -16,6 +16,7 @@ import drainRefusedBodies from './drain-refused-bodies';
 import { errorBody, handleError, handleRouterError } from './errors';
 import { eventRoutes } from './events';
 import { flowiseRoutes } from './flowise';
+import largeBodyGate from './large-body-gate';
 import { nativeRoutes } from './native';
 import { predictionRoutes } from './prediction';
 import security from './security';
@@ -27,6 +28,31 @@ export const BODY_LIMIT = 2 * 1024 * 1024;
 /** The web page's CSP: everything from this origin, Mantine's inline styles, nothing else. */
 const WEB_CSP =
   "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'none'";
+
+/**
+ * What a connection may take. A client that opens a connection and sends nothing, or
+ * sends its head slowly, is answered 408 and cut off after `headersMs`; a kept-alive
+ * connection is closed after `keepAliveMs` of silence; past `maxConnections` new ones are
+ * closed at once. The whole request (an import's file included) must arrive within
+ * `requestMs`. Nothing limits how long an answer may take (a local model can think
+ * for minutes; SSE streams stay open).
+ */
+export interface ConnectionLimits {
+  headersMs: number;
+  requestMs: number;
+  keepAliveMs: number;
+  maxConnections: number;
+  /** How often Node looks for connections past their time. */
+  checkEveryMs: number;
+}
+
+export const CONNECTION_LIMITS: ConnectionLimits = {
+  headersMs: 10_000,
+  requestMs: 300_000,
+  keepAliveMs: 5_000,
+  maxConnections: 512,
+  checkEveryMs: 1_000,
+};
 
 export interface HttpServerOptions {
   handlers: Handlers;
@@ -41,12 +67,17 @@ export interface HttpServerOptions {
   webRoot?: string;
   version: string;
   logLevel?: string;
+  /** Tests shorten these; CONNECTION_LIMITS otherwise. */
+  limits?: Partial<ConnectionLimits>;
 }
 
 export async function createHttpServer(options: HttpServerOptions) {
   let allowedHosts: Set<string> | null = null;
+  const limits = { ...CONNECTION_LIMITS, ...options.limits };
   const app = Fastify({
     bodyLimit: BODY_LIMIT,
+    requestTimeout: limits.requestMs,
+    keepAliveTimeout: limits.keepAliveMs,
     logController: new LogController({ disableRequestLogging: true }),
     logger: {
       level: options.logLevel ?? process.env.MNEMO_LOG_LEVEL ?? 'warn',
@@ -55,11 +86,16 @@ export async function createHttpServer(options: HttpServerOptions) {
     },
     routerOptions: { maxParamLength: 1000 },
     // Node answers 400 to a request without Host; the Host check answers 403 instead.
-    http: { requireHostHeader: false },
+    http: {
+      requireHostHeader: false,
+      headersTimeout: limits.headersMs,
+      connectionsCheckingInterval: limits.checkEveryMs,
+    },
     frameworkErrors: handleRouterError,
     clientErrorHandler: handleClientError,
   }).withTypeProvider<ZodTypeProvider>();
 
+  app.server.maxConnections = limits.maxConnections;
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   app.setErrorHandler(handleError);
@@ -77,6 +113,7 @@ export async function createHttpServer(options: HttpServerOptions) {
     allowedHosts: () => allowedHosts,
   });
   await app.register(drainRefusedBodies);
+  await app.register(largeBodyGate);
   await app.register(fastifySwagger, {
     openapi: {
       info: { title: 'Mnemo API', version: options.version },
