@@ -7,6 +7,7 @@
  */
 import type { ServerResponse } from 'node:http';
 import { Readable } from 'node:stream';
+import type { FastifyReply } from 'fastify';
 
 /** How long a failing body waits for its last piece to reach the socket (a client that stopped reading). */
 const NOTE_WAIT_MS = 10_000;
@@ -34,4 +35,31 @@ export function streamedBody(chunks: AsyncGenerator<string>, response: ServerRes
     highWaterMark: 64 * 1024,
   });
   return body;
+}
+
+/** An answer whose text ends within this many characters is sent whole. */
+const WHOLE_CHARS = 4 * 1024 * 1024;
+
+/**
+ * Sends a JSON text given in pieces: whole when it ends within WHOLE_CHARS (most answers:
+ * no chunked stream, and a read that fails is still answered with an error status), else
+ * written as it is read, never held whole (streamedBody).
+ */
+export async function sendJsonText(
+  reply: FastifyReply,
+  chunks: AsyncGenerator<string>,
+): Promise<FastifyReply> {
+  const head: string[] = [];
+  let chars = 0;
+  while (chars < WHOLE_CHARS) {
+    const next = await chunks.next();
+    if (next.done) return reply.type('application/json; charset=utf-8').send(head.join(''));
+    head.push(next.value);
+    chars += next.value.length;
+  }
+  async function* rest(): AsyncGenerator<string> {
+    for (let piece = head.shift(); piece !== undefined; piece = head.shift()) yield piece;
+    yield* chunks;
+  }
+  return reply.type('application/json; charset=utf-8').send(streamedBody(rest(), reply.raw));
 }

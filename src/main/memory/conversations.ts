@@ -38,23 +38,26 @@ export function conversationService(context: ServiceContext) {
   }
 
   return {
-    /** Matching messages by time; `limit`/`page` (1-based) page them. */
+    /**
+     * Matching messages by time, in pieces of a bounded size (an answer of any size);
+     * `limit`/`page` (1-based) page them. An unknown flow is a 404 before any is read.
+     */
     async list(
       flowId: string,
       filter: ChatMessageFilter,
       options: { order: 'ASC' | 'DESC'; limit?: number; page?: number },
-    ): Promise<ChatMessageRecord[]> {
+    ): Promise<AsyncGenerator<ChatMessageRecord[]>> {
       const offset = options.limit === undefined ? 0 : ((options.page ?? 1) - 1) * options.limit;
       const where = storeFilter(flowId, filter);
-      const messages = await store.listChatMessages(where, {
+      const messages = await store.streamChatMessages(where, {
         order: options.order,
         limit: options.limit,
         offset,
       });
       // A message belongs to a conversation of an existing flow: only an empty answer
       // needs the flow looked up (the hot path, SPEC 9, reads one table less).
-      if (messages.length === 0) await assertFlow(flowId);
-      return messages;
+      if (messages.count === 0) await assertFlow(flowId);
+      return messages.pieces;
     },
 
     /**

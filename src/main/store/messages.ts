@@ -114,18 +114,28 @@ function pagedMessagesSql(
   return { sql, params: { ...where.params, limit: options.limit ?? -1, offset: options.offset ?? 0 } };
 }
 
-/** The Flowise chat-message read: only the columns its answer shows (see ChatMessageRecord). */
+/** The Flowise chat-message read: the positions of the matching messages, in order. */
 export const listMessagesSql = (
   filter: MessageFilter,
   options: { order: 'ASC' | 'DESC'; limit?: number; offset?: number },
-) =>
-  pagedMessagesSql(
-    'm.id, m.role, m.content, m.created_at, m.chat_id, m.chat_type, c.session_id',
-    filter,
-    options,
-  );
+) => pagedMessagesSql('m.seq', filter, options);
 
 type ChatMessageRow = [string, Role, string, number, string, ChatType, string];
+
+const toChatMessage = ([id, role, content, createdAt, chatId, chatType, sessionId]: ChatMessageRow) => ({
+  id,
+  role,
+  content,
+  createdAt,
+  chatId,
+  chatType,
+  sessionId,
+});
+
+/** A piece of a streamed list holds at most this many characters of content (and one message more)... */
+export const LIST_PIECE_CHARS = 4 * 1024 * 1024;
+/** ...and at most this many messages. */
+const LIST_PIECE_ROWS = 2000;
 
 export function messageQueries(db: Db, writes: WriteQueue) {
   const cached = statementCache(db);
@@ -178,6 +188,12 @@ export function messageQueries(db: Db, writes: WriteQueue) {
        title = CASE WHEN title_custom = 0 THEN @title ELSE title END WHERE id = @id`,
   );
   const deleteIfEmpty = db.prepare<[number]>('DELETE FROM conversations WHERE id = ? AND message_count = 0');
+  const chatMessageBySeq = db
+    .prepare<[number], ChatMessageRow>(
+      `SELECT m.id, m.role, m.content, m.created_at, m.chat_id, m.chat_type, c.session_id
+       FROM messages m JOIN conversations c ON c.id = m.conversation_id WHERE m.seq = ?`,
+    )
+    .raw();
   const trashOne = db.prepare<[number, number]>(
     'UPDATE conversations SET trashed_at = ? WHERE id = ? AND trashed_at IS NULL',
   );
@@ -268,23 +284,35 @@ export function messageQueries(db: Db, writes: WriteQueue) {
       return (cached(query.sql).all(query.params) as MessageRow[]).map(toMessage);
     },
 
-    /** The Flowise read: what its answer shows of the messages matching a filter, by time. */
-    listChatMessages: async (
+    /**
+     * The Flowise read of any size: the matching messages' positions are read at once
+     * (sorted by SQLite in one pass), then the messages by
+     * position in pieces of a bounded size, yielding between pieces. `count` is known
+     * before any piece is read. A message deleted meanwhile is left out.
+     */
+    streamChatMessages: async (
       filter: MessageFilter,
       options: { order: 'ASC' | 'DESC'; limit?: number; offset?: number },
-    ): Promise<ChatMessageRecord[]> => {
+    ): Promise<{ count: number; pieces: AsyncGenerator<ChatMessageRecord[]> }> => {
       const query = listMessagesSql(filter, options);
-      // Raw rows: better-sqlite3 builds no object per row (the route's hot path, SPEC 9).
-      const rows = cached(query.sql).raw().all(query.params) as ChatMessageRow[];
-      return rows.map(([id, role, content, createdAt, chatId, chatType, sessionId]) => ({
-        id,
-        role,
-        content,
-        createdAt,
-        chatId,
-        chatType,
-        sessionId,
-      }));
+      const seqs = cached(query.sql).pluck().all(query.params) as number[];
+      async function* pieces(): AsyncGenerator<ChatMessageRecord[]> {
+        let piece: ChatMessageRecord[] = [];
+        let chars = 0;
+        for (const seq of seqs) {
+          const row = chatMessageBySeq.get(seq);
+          if (row === undefined) continue;
+          piece.push(toChatMessage(row));
+          chars += row[2].length;
+          if (chars >= LIST_PIECE_CHARS || piece.length >= LIST_PIECE_ROWS) {
+            yield piece;
+            piece = [];
+            chars = 0;
+          }
+        }
+        if (piece.length > 0) yield piece;
+      }
+      return { count: seqs.length, pieces: pieces() };
     },
 
     countMessages: async (filter: MessageFilter): Promise<{ messages: number; sessions: number }> => {
