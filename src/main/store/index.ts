@@ -10,6 +10,7 @@ import { bulkInsertQueries } from './bulk-insert';
 import { changeFeed } from './change-feed';
 import { startCheckpointer } from './checkpointer';
 import { openDatabase } from './database';
+import { asStoreError } from './faults';
 import { flowQueries } from './flows';
 import { ftsDeferral } from './fts-deferral';
 import { type IntegrityRecord, startIntegrityCheck } from './integrity';
@@ -114,9 +115,18 @@ export async function openStore(options: StoreOptions) {
       integrity.stop();
       upkeep.stop();
       await checkpointer.stop();
-      writes.flush();
-      db.pragma('wal_checkpoint(TRUNCATE)');
-      db.close();
+      try {
+        writes.flush();
+        db.pragma('wal_checkpoint(TRUNCATE)');
+      } catch (error) {
+        // A full disk or another process's lock: the WAL holds every commit and the next
+        // start checkpoints it, so the connection is closed all the same.
+        console.warn(
+          `Mnemo: closing without a final checkpoint: ${(asStoreError(error, file) as Error).message}`,
+        );
+      } finally {
+        db.close();
+      }
     },
   };
   return store;
