@@ -72,7 +72,9 @@ export const isMnemoFile = (name: string): boolean =>
   name === DATABASE_FILE ||
   isDatabaseCompanion(name) ||
   name === API_KEY_FILE ||
-  /^api-key\.\d+\.tmp$/.test(name);
+  /^api-key\.\d+\.tmp$/.test(name) ||
+  // An import's upload, left behind if the process died (src/main/memory/import-spool.ts).
+  /^import-\d+-[0-9a-f-]+\.upload$/.test(name);
 
 /**
  * Creates the data dir private to this user (0700). An existing one that holds only

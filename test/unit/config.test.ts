@@ -85,7 +85,15 @@ describe('ensureDataDir', () => {
   });
 
   it("tightens an empty dir, or one holding only Mnemo's own files, to 0700", () => {
-    const own = ['mnemo.db', 'mnemo.db-wal', 'mnemo.db-shm', 'mnemo.db.v2.bak', 'api-key', 'api-key.123.tmp'];
+    const own = [
+      'mnemo.db',
+      'mnemo.db-wal',
+      'mnemo.db-shm',
+      'mnemo.db.v2.bak',
+      'api-key',
+      'api-key.123.tmp',
+      'import-4242-0f8e2c1a-3b7d-4c9e-9a51-6d2f8b7e1c03.upload',
+    ];
     for (const files of [[], own]) {
       const { dir, cleanup } = existing(0o755, files);
       try {
