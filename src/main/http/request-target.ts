@@ -22,9 +22,8 @@ const PLAIN_SEGMENT = /^(?!\.{1,2}$)[A-Za-z0-9._~!$&'()*+,;=:@-]+$/;
 /**
  * Whether the request's path, as sent, spells the route the router chose without any
  * normalising: each literal segment of the route is there byte for byte, a parameter
- * takes exactly one segment, and a wildcard's remainder is plain (no escapes, no empty
- * or dot segments) and outside the API's prefixes. False for an absolute-form target and
- * for a request no route matched.
+ * takes exactly one segment, and a wildcard's remainder has no escapes and no empty or
+ * dot segments. False for an absolute-form target and for a request no route matched.
  */
 export function routedPlainly(request: FastifyRequest): boolean {
   const pattern = request.routeOptions.url;
@@ -37,7 +36,7 @@ export function routedPlainly(request: FastifyRequest): boolean {
     const given = sent[i];
     if (part === '*') {
       const rest = sent.slice(i);
-      return !API_PREFIX.test(path) && (rest.join('') === '' || rest.every((s) => PLAIN_SEGMENT.test(s)));
+      return rest.join('') === '' || rest.every((s) => PLAIN_SEGMENT.test(s));
     }
     if (given === undefined) return false;
     if (part.startsWith(':')) {
@@ -47,4 +46,15 @@ export function routedPlainly(request: FastifyRequest): boolean {
     }
   }
   return sent.length === wanted.length;
+}
+
+/**
+ * Whether a route that needs no key may answer this request without one: its path is
+ * spelled plainly, and a wildcard (the web UI's files) never covers a path under the
+ * API's prefixes, in any case.
+ */
+export function publicPlainly(request: FastifyRequest): boolean {
+  if (!routedPlainly(request)) return false;
+  const wildcard = request.routeOptions.url?.endsWith('*') ?? false;
+  return !(wildcard && API_PREFIX.test(rawPath(request) ?? ''));
 }

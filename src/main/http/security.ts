@@ -7,7 +7,7 @@ import crypto from 'node:crypto';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import { errorBody } from './errors';
-import { routedPlainly } from './request-target';
+import { publicPlainly, routedPlainly } from './request-target';
 
 export interface SecurityOptions {
   /** Current key (read on every request, so it can be regenerated). */
@@ -26,7 +26,7 @@ export interface SecurityOptions {
  */
 function isPublic(request: FastifyRequest): boolean {
   const security = request.routeOptions.schema?.security;
-  return Array.isArray(security) && security.length === 0 && routedPlainly(request);
+  return Array.isArray(security) && security.length === 0 && publicPlainly(request);
 }
 const sha256 = (text: string) => crypto.createHash('sha256').update(text).digest();
 
