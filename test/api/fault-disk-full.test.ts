@@ -6,12 +6,10 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { type Mnemo, startMnemo } from '../../src/main/core';
-import { DATABASE_FILE } from '../../src/main/store';
 import { eventually } from '../helpers/eventually';
-import { messagesInMainFile } from '../helpers/main-file';
+import { messagesInMainFile, onOwnConnection, searchSegments } from '../helpers/main-file';
 import { mountTmpfs, type Tmpfs, tmpfsUnavailable } from '../helpers/tmpfs';
 
 let disk: Tmpfs;
@@ -42,19 +40,6 @@ function request(pathAndQuery: string, json?: unknown): Promise<Response> {
 const simAdd = (conversationId: string, content: string) =>
   request('/api/memory', { conversationId, role: 'user', content });
 
-/** Runs SQL on a connection of its own (as another process would). */
-function outside<T>(work: (db: Database.Database) => T): T {
-  const db = new Database(path.join(dataDir, DATABASE_FILE));
-  try {
-    return work(db);
-  } finally {
-    db.close();
-  }
-}
-
-const segments = () =>
-  outside((db) => db.prepare('SELECT count(DISTINCT segid) FROM messages_fts_idx').pluck().get() as number);
-
 describe.skipIf(tmpfsUnavailable)('a full disk', () => {
   it('answers writes 507 naming the disk, stays up for reads, and works again once space is back', async () => {
     const warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
@@ -62,7 +47,7 @@ describe.skipIf(tmpfsUnavailable)('a full disk', () => {
       // Segments for the index merge to work on once writes pause.
       for (let i = 0; i < 30; i++) expect((await simAdd(`c${i % 5}`, `note ${i} harbour`)).status).toBe(200);
       // An empty WAL, then no space: any new page has nowhere to go.
-      outside((db) => db.pragma('wal_checkpoint(TRUNCATE)'));
+      onOwnConnection(dataDir, (db) => db.pragma('wal_checkpoint(TRUNCATE)'));
       const filler = disk.fill();
 
       const sim = await simAdd('c1', 'one more harbour note');
@@ -85,13 +70,13 @@ describe.skipIf(tmpfsUnavailable)('a full disk', () => {
       const list = await request('/api/v1/sessions');
       expect(list.status).toBe(200);
       expect(((await list.json()) as { total: number }).total).toBe(5);
-      expect(segments()).toBeGreaterThan(4);
+      expect(searchSegments(dataDir)).toBeGreaterThan(4);
 
       fs.rmSync(filler);
       const again = await simAdd('c1', 'one more harbour note');
       expect(again.status).toBe(200);
       // The merge resumes on its own, and the checkpoint worker empties the WAL into the file.
-      expect(await eventually(() => segments() <= 4, 10_000)).toBe(true);
+      expect(await eventually(() => searchSegments(dataDir) <= 4, 10_000)).toBe(true);
       expect(await eventually(() => messagesInMainFile(dataDir) === 31, 10_000)).toBe(true);
     } finally {
       warn.mockRestore();

@@ -27,3 +27,20 @@ export function messagesInMainFile(dataDir: string): number {
     copy.cleanup();
   }
 }
+
+/** Runs SQL on a connection of its own to a data dir's database (as another process would). */
+export function onOwnConnection<T>(dataDir: string, work: (db: Database.Database) => T): T {
+  const db = new Database(path.join(dataDir, DATABASE_FILE));
+  try {
+    return work(db);
+  } finally {
+    db.close();
+  }
+}
+
+/** How many segments the messages' full-text index is in (search upkeep merges them down to 4). */
+export const searchSegments = (dataDir: string): number =>
+  onOwnConnection(
+    dataDir,
+    (db) => db.prepare('SELECT count(DISTINCT segid) FROM messages_fts_idx').pluck().get() as number,
+  );

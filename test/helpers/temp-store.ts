@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach } from 'vitest';
 import { openStore, type Store } from '../../src/main/store';
@@ -46,4 +47,22 @@ export function tempStoreForFile(fill: (store: Store) => Promise<void>, timeoutM
     cleanup();
   });
   return temp;
+}
+
+/**
+ * Data dir paths for a file's tests: each call gives a new one (`data` in a fresh temp
+ * dir, made when `create` says so); all are removed after each test.
+ */
+export function dataDirsRemovedAfterEach(options: { create?: boolean } = {}): () => string {
+  const cleanups: Array<() => void> = [];
+  afterEach(() => {
+    while (cleanups.length) cleanups.pop()?.();
+  });
+  return () => {
+    const tmp = tempDir();
+    cleanups.push(tmp.cleanup);
+    const dir = path.join(tmp.dir, 'data');
+    if (options.create) fs.mkdirSync(dir);
+    return dir;
+  };
 }

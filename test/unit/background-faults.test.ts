@@ -6,13 +6,12 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it, type MockInstance, vi } from 'vitest';
 import { EventBus } from '../../src/main/memory/events';
 import { retentionService } from '../../src/main/memory/retention';
-import { DATABASE_FILE, openStore, type Store } from '../../src/main/store';
+import { openStore, type Store } from '../../src/main/store';
 import { eventually } from '../helpers/eventually';
-import { messagesInMainFile } from '../helpers/main-file';
+import { messagesInMainFile, onOwnConnection, searchSegments } from '../helpers/main-file';
 import { mountTmpfs, type Tmpfs, tmpfsUnavailable } from '../helpers/tmpfs';
 
 const DAY = 86_400_000;
@@ -41,19 +40,6 @@ afterEach(async () => {
 const logged = (task: string) =>
   warn.mock.calls.map((call) => String(call[0])).filter((l) => l.includes(task));
 
-/** Runs SQL on a connection of its own (as another process would). */
-function outside<T>(work: (db: Database.Database) => T): T {
-  const db = new Database(path.join(dataDir, DATABASE_FILE));
-  try {
-    return work(db);
-  } finally {
-    db.close();
-  }
-}
-
-const segments = () =>
-  outside((db) => db.prepare('SELECT count(DISTINCT segid) FROM messages_fts_idx').pluck().get() as number);
-
 const say = (content: string) => [{ role: 'user' as const, content, chatType: 'EXTERNAL' as const }];
 
 describe.skipIf(tmpfsUnavailable)('background tasks on a full disk', () => {
@@ -62,7 +48,7 @@ describe.skipIf(tmpfsUnavailable)('background tasks on a full disk', () => {
     for (let i = 0; i < 30; i++) await store.appendMessages('default', `s${i % 5}`, say(`note ${i} harbour`));
     // An empty WAL, then no space: the merge's first page has nowhere to go. The upkeep
     // waits for a quiet second, so this is done well before it starts.
-    outside((db) => db.pragma('wal_checkpoint(TRUNCATE)'));
+    onOwnConnection(dataDir, (db) => db.pragma('wal_checkpoint(TRUNCATE)'));
     const filler = disk.fill();
 
     expect(await eventually(() => logged('merging the search index').length > 0, 5000)).toBe(true);
@@ -70,10 +56,10 @@ describe.skipIf(tmpfsUnavailable)('background tasks on a full disk', () => {
     await new Promise((resolve) => setTimeout(resolve, 2500));
     expect(logged('merging the search index')).toHaveLength(1);
     expect(logged('merging the search index')[0]).toMatch(/SQLITE_FULL|disk is full/);
-    expect(segments()).toBeGreaterThan(4);
+    expect(searchSegments(dataDir)).toBeGreaterThan(4);
 
     fs.rmSync(filler);
-    expect(await eventually(() => segments() <= 4, 10_000)).toBe(true);
+    expect(await eventually(() => searchSegments(dataDir) <= 4, 10_000)).toBe(true);
     expect(logged('merging the search index')).toEqual([
       expect.stringContaining('failed'),
       expect.stringContaining('works again'),
@@ -94,8 +80,10 @@ describe.skipIf(tmpfsUnavailable)('background tasks on a full disk', () => {
     await new Promise((resolve) => setTimeout(resolve, 2500));
     expect(logged('checkpointing the WAL')).toHaveLength(1);
     // The database file alone may be half-copied now; with its WAL it holds everything.
-    expect(outside((db) => db.pragma('quick_check', { simple: true }))).toBe('ok');
-    expect(outside((db) => db.prepare('SELECT count(*) FROM messages').pluck().get())).toBe(3);
+    expect(onOwnConnection(dataDir, (db) => db.pragma('quick_check', { simple: true }))).toBe('ok');
+    expect(onOwnConnection(dataDir, (db) => db.prepare('SELECT count(*) FROM messages').pluck().get())).toBe(
+      3,
+    );
 
     fs.rmSync(filler);
     expect(await eventually(() => messagesInMainFile(dataDir) === 3, 10_000)).toBe(true);
@@ -136,7 +124,7 @@ describe.skipIf(tmpfsUnavailable)('background tasks on a full disk', () => {
         ],
       },
     ]);
-    outside((db) => db.pragma('wal_checkpoint(TRUNCATE)'));
+    onOwnConnection(dataDir, (db) => db.pragma('wal_checkpoint(TRUNCATE)'));
     const filler = disk.fill();
     const retention = retentionService(store, new EventBus());
     try {

@@ -1,31 +1,12 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { DATABASE_FILE } from '../../src/main/store';
 import { eventually } from '../helpers/eventually';
+import { messagesInMainFile } from '../helpers/main-file';
 import { tempStoreForEachTest } from '../helpers/temp-store';
-import { tempDir } from '../helpers/tmp';
 
 const temp = tempStoreForEachTest();
-
-/** How many messages the database file holds on its own, without its WAL (-1: not even the table yet). */
-function messagesInMainFile(dataDir: string): number {
-  const copy = tempDir();
-  try {
-    const file = path.join(copy.dir, DATABASE_FILE);
-    fs.copyFileSync(path.join(dataDir, DATABASE_FILE), file);
-    const db = new Database(file, { readonly: true });
-    try {
-      const table = db.prepare("SELECT 1 FROM sqlite_schema WHERE name = 'messages'").get();
-      return table ? (db.prepare('SELECT count(*) AS n FROM messages').get() as { n: number }).n : -1;
-    } finally {
-      db.close();
-    }
-  } finally {
-    copy.cleanup();
-  }
-}
 
 describe('WAL checkpoints off the main thread', () => {
   it('copy a few appended messages into the database file soon after, with no further write', async () => {

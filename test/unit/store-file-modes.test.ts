@@ -5,11 +5,11 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DATABASE_FILE, openStore } from '../../src/main/store';
 import { openDatabase } from '../../src/main/store/database';
 import { migrate } from '../../src/main/store/migrations';
-import { tempDir } from '../helpers/tmp';
+import { dataDirsRemovedAfterEach } from '../helpers/temp-store';
 
 const mode = (file: string) => fs.statSync(file).mode & 0o777;
 const modes = (dir: string) =>
@@ -24,15 +24,7 @@ afterAll(() => {
   process.umask(umask);
 });
 
-const cleanups: Array<() => void> = [];
-afterEach(() => {
-  while (cleanups.length) cleanups.pop()?.();
-});
-function dataDir(): string {
-  const tmp = tempDir();
-  cleanups.push(tmp.cleanup);
-  return path.join(tmp.dir, 'data');
-}
+const dataDir = dataDirsRemovedAfterEach();
 
 describe('file modes in the data dir', () => {
   it('creates the database, -wal and -shm 0600 on a fresh start', async () => {

@@ -7,23 +7,12 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { DATABASE_FILE, ForeignDatabaseError, openStore } from '../../src/main/store';
 import { LATEST_SCHEMA_VERSION, MNEMO_APPLICATION_ID } from '../../src/main/store/migrations';
-import { tempDir } from '../helpers/tmp';
+import { dataDirsRemovedAfterEach } from '../helpers/temp-store';
 
-const cleanups: Array<() => void> = [];
-afterEach(() => {
-  while (cleanups.length) cleanups.pop()?.();
-});
-
-function dataDir(): string {
-  const tmp = tempDir();
-  cleanups.push(tmp.cleanup);
-  const dir = path.join(tmp.dir, 'data');
-  fs.mkdirSync(dir);
-  return dir;
-}
+const dataDir = dataDirsRemovedAfterEach({ create: true });
 
 /** What must not change: each file's bytes and mtime, and which files the dir holds. */
 function snapshot(dir: string) {

@@ -1,21 +1,13 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { DATABASE_FILE, openStore } from '../../src/main/store';
 import { openDatabase } from '../../src/main/store/database';
 import { LATEST_SCHEMA_VERSION, migrate } from '../../src/main/store/migrations';
-import { tempDir } from '../helpers/tmp';
+import { dataDirsRemovedAfterEach } from '../helpers/temp-store';
 
-const cleanups: Array<() => void> = [];
-afterEach(() => {
-  while (cleanups.length) cleanups.pop()?.();
-});
-function dataDir(): string {
-  const tmp = tempDir();
-  cleanups.push(tmp.cleanup);
-  return path.join(tmp.dir, 'data');
-}
+const dataDir = dataDirsRemovedAfterEach();
 
 describe('opening a fresh data dir', () => {
   it('creates the data dir 0700 and a database at the latest schema with the default flow', async () => {
