@@ -1,6 +1,7 @@
 /**
  * The text of a Sim memory answer, written as its memories are read: `{success, memories,
- * message[, nextCursor]}` with each memory object (SPEC 4.2) whole, of any size.
+ * message[, nextCursor]}` (an add's without message) with each memory object (SPEC 4.2)
+ * whole, of any size.
  */
 import type { MemoryObject } from '../../shared/schemas/sim';
 import type { MemoryMessageRecord, MemoryRecord } from '../store';
@@ -17,6 +18,12 @@ export const toMemoryMessage = (m: MemoryMessageRecord): MemoryMessage => ({
   content: m.content,
 });
 
+/** JSON.stringify(toMemoryMessage(m)), without building the object for a message without metadata. */
+const memoryMessageText = (m: MemoryMessageRecord): string =>
+  m.metadata === null
+    ? `{"role":${JSON.stringify(m.role)},"content":${JSON.stringify(m.content)}}`
+    : JSON.stringify(toMemoryMessage(m));
+
 export const toMemoryObject = (m: MemoryRecord): MemoryObject => ({
   key: `${m.sessionId}:${m.flowId}`,
   conversationId: m.sessionId,
@@ -25,10 +32,25 @@ export const toMemoryObject = (m: MemoryRecord): MemoryObject => ({
   data: m.messages.map(toMemoryMessage),
 });
 
-/** `nextCursor`: for a page of every memory, read once the pieces are. */
-export async function* memoryAnswer(
+/** `{success, memories, message[, nextCursor]}`; `nextCursor`: for a page of every memory, read once the pieces are. */
+export function memoryAnswer(
   pieces: AsyncGenerator<MemoryPiece>,
   nextCursor?: () => string | null,
+): AsyncGenerator<string> {
+  return memoriesText(pieces, (memories) => {
+    const cursor = nextCursor === undefined ? '' : `,"nextCursor":${JSON.stringify(nextCursor())}`;
+    return `,"message":"Found ${memories} memories"${cursor}`;
+  });
+}
+
+/** An add's answer, `{success, memories: [the conversation's memory]}` (no message: Sim's shape). */
+export const addAnswer = (pieces: AsyncGenerator<MemoryPiece>): AsyncGenerator<string> =>
+  memoriesText(pieces, () => '');
+
+/** `{"success":true,"memories":[…]` then the keys `tail` gives, then `}`. */
+async function* memoriesText(
+  pieces: AsyncGenerator<MemoryPiece>,
+  tail: (memories: number) => string,
 ): AsyncGenerator<string> {
   let pending = '{"success":true,"memories":[';
   let memories = 0;
@@ -42,7 +64,7 @@ export async function* memoryAnswer(
         messagesInMemory = 0;
       } else {
         for (const m of piece.messages) {
-          pending += `${messagesInMemory === 0 ? '' : ','}${JSON.stringify(toMemoryMessage(m))}`;
+          pending += `${messagesInMemory === 0 ? '' : ','}${memoryMessageText(m)}`;
           messagesInMemory += 1;
         }
       }
@@ -54,6 +76,5 @@ export async function* memoryAnswer(
   } finally {
     await pieces.return(undefined);
   }
-  const cursor = nextCursor === undefined ? '' : `,"nextCursor":${JSON.stringify(nextCursor())}`;
-  yield `${pending}${memories === 0 ? '' : ']}'}],"message":"Found ${memories} memories"${cursor}}`;
+  yield `${pending}${memories === 0 ? '' : ']}'}]${tail(memories)}}`;
 }

@@ -17,8 +17,8 @@ import {
 } from '../../shared/schemas/sim';
 import type { ServiceContext } from '../memory';
 import { type SimMemoryService, simMemoryService } from '../memory/sim-memory';
-import { memoryAnswer, toMemoryObject } from './memory-answer';
-import { streamedBody } from './streamed-body';
+import { addAnswer, memoryAnswer } from './memory-answer';
+import { sendJsonText, streamedBody } from './streamed-body';
 
 /**
  * A GET's answer is written as it is read (memory-answer.ts): memories of any size, never
@@ -48,16 +48,16 @@ export async function simRoutes(app: FastifyInstance, options: { context: Servic
         body: MemoryAddBody,
         response: { 200: MemoryAddResult },
       },
-      // The answer holds the whole conversation on every add: built from typed records, it
-      // skips the zod re-check (which cost more than the rest of the request at 4,000 messages).
-      serializerCompiler: () => (data) => JSON.stringify(data),
     },
-    async (request) => {
+    // The answer holds the whole conversation on every add (of any size): read after the
+    // commit and written as it is read, from typed records without the zod re-check (it
+    // cost more than the rest of the request at 4,000 messages).
+    async (request, reply) => {
       const body = request.body;
       const metadata = Object.fromEntries(
         Object.entries(body).filter(([key]) => !(MEMORY_BODY_KEYS as readonly string[]).includes(key)),
       );
-      const added = await memory.add({
+      const memories = await memory.add({
         // The schema refuses a body with neither.
         conversationId: (body.conversationId ?? body.id) as string,
         role: body.role,
@@ -66,7 +66,7 @@ export async function simRoutes(app: FastifyInstance, options: { context: Servic
         blockName: body.blockName,
         metadata,
       });
-      return { success: true as const, memories: [toMemoryObject(added)] };
+      return sendJsonText(reply, addAnswer(memories));
     },
   );
 

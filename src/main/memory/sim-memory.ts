@@ -5,7 +5,7 @@
 import type { Role } from '../../shared/schemas/common';
 import { DEFAULT_FLOW_ID } from '../../shared/schemas/flows';
 import { badRequest } from '../http/errors';
-import type { MemoryFilter, MemoryRecord } from '../store';
+import type { MemoryFilter } from '../store';
 import type { MemoryPiece } from '../store/sim-memories';
 import type { ServiceContext } from '.';
 
@@ -61,8 +61,11 @@ export function simMemoryService(context: ServiceContext) {
   const { store, events } = context;
 
   return {
-    /** Appends one message; returns the conversation's whole memory, oldest first. */
-    async add(input: MemoryAdd): Promise<MemoryRecord> {
+    /**
+     * Appends one message; once it is committed, returns the conversation's whole memory
+     * (oldest first, up to this message) in pieces of a bounded size, to be read after.
+     */
+    async add(input: MemoryAdd): Promise<AsyncGenerator<MemoryPiece>> {
       const blockId = input.blockId ?? DEFAULT_FLOW_ID;
       const appended = await store.appendToBlock(
         { id: blockId, name: input.blockName ?? blockId },
@@ -71,7 +74,7 @@ export function simMemoryService(context: ServiceContext) {
       );
       if (appended.flowCreated) events.publish({ type: 'flow.changed', flowId: blockId });
       events.publish({ type: 'session.changed', flowId: blockId, sessionId: input.conversationId });
-      return appended.memory;
+      return store.streamAddedMemory(appended.memory);
     },
 
     hasFilter: (selector: MemorySelector) => hasFilter(toFilter(selector)),

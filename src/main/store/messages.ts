@@ -215,7 +215,7 @@ export function messageQueries(db: Db, writes: WriteQueue) {
     flowId: string,
     sessionId: string,
     messages: NewMessage[],
-  ): { conversationId: number; messages: MessageRecord[] } {
+  ): { conversationId: number; messages: MessageRecord[]; last: { time: number; seq: number } } {
     const now = Date.now();
     let conversationId = findLiveId.get(flowId, sessionId);
     // Reads order a conversation by time: a message is never timed before the one
@@ -241,7 +241,8 @@ export function messageQueries(db: Db, writes: WriteQueue) {
     if (conversationId === undefined) {
       conversationId = Number(insertConversation.run(flowId, sessionId, first, last).lastInsertRowid);
     }
-    for (const row of rows) insertMessage.run({ ...row, conversationId });
+    let lastSeq = 0;
+    for (const row of rows) lastSeq = Number(insertMessage.run({ ...row, conversationId }).lastInsertRowid);
     const latest = rows.reduce((a, b) => (b.createdAt >= a.createdAt ? b : a));
     const firstUser = rows.find((r) => r.role === 'user');
     bumpConversation.run({
@@ -254,6 +255,8 @@ export function messageQueries(db: Db, writes: WriteQueue) {
     });
     return {
       conversationId,
+      // The newest of them: rows are timed in order and seq grows.
+      last: { time: floor, seq: lastSeq },
       messages: rows.map((r) => ({
         ...r,
         flowId,

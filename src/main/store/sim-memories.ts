@@ -38,13 +38,13 @@ export interface MemoryRecord {
  */
 export type MemoryPiece =
   | { type: 'memory'; flowId: string; flowName: string; sessionId: string }
-  /** `chars`: the characters of their content and stored metadata. */
+  /** `chars`: the UTF-8 bytes of their content and stored metadata (never fewer than its characters). */
   | { type: 'messages'; messages: MemoryMessageRecord[]; chars: number };
 
-/** A piece holds at most this many characters of messages (content and metadata) and one message more. */
+/** A piece holds at most this many bytes of messages (content and metadata, UTF-8) and one message more. */
 export const MEMORY_PIECE_CHARS = 4 * 1024 * 1024;
-/** Messages per read of one conversation's next piece. */
-const MEMORY_PIECE_ROWS = 1000;
+/** A piece holds at most this many messages. */
+const MEMORY_PIECE_ROWS = 10_000;
 
 interface MemoryRow {
   id: number;
@@ -54,11 +54,25 @@ interface MemoryRow {
 }
 
 type EnsureFlow = (flow: { id: string; name: string; responder: unknown }) => boolean;
+/** A message's place in its conversation's order. */
+interface Position {
+  time: number;
+  seq: number;
+}
+
 type Append = (
   flowId: string,
   sessionId: string,
   messages: NewMessage[],
-) => { conversationId: number; messages: MessageRecord[] };
+) => { conversationId: number; messages: MessageRecord[]; last: Position };
+
+/** What an add answers with: its conversation's memory up to and including the messages it added. */
+export interface AddedMemory {
+  row: MemoryRow;
+  upTo: Position;
+}
+
+const END: Position = { time: Number.MAX_SAFE_INTEGER, seq: Number.MAX_SAFE_INTEGER };
 
 /** The SQL text depends only on which fields are set, so each variant is prepared once. */
 function memoryWhere(filter: MemoryFilter): string {
@@ -76,12 +90,6 @@ export const memoriesSql = (filter: MemoryFilter) =>
 
 export function simMemoryQueries(db: Db, writes: WriteQueue, ensureFlowSync: EnsureFlow, appendSync: Append) {
   const cached = statementCache(db);
-  // Raw rows (arrays): a memory can hold thousands of messages and each add answers with all of them.
-  const messagesOfOne = db
-    .prepare<[number], [Role, string, string | null]>(
-      'SELECT role, content, metadata FROM messages WHERE conversation_id = ? ORDER BY created_at, seq',
-    )
-    .raw();
   const toMemoryMessage = (role: Role, content: string, metadata: string | null): MemoryMessageRecord => ({
     role,
     content,
@@ -89,48 +97,77 @@ export function simMemoryQueries(db: Db, writes: WriteQueue, ensureFlowSync: Ens
   });
   const removeConversation = db.prepare<[number]>('DELETE FROM conversations WHERE id = ?');
   const flowName = db.prepare<[string], string>('SELECT name FROM flows WHERE id = ?').pluck();
-  const messagesOf = (conversationId: number): MemoryMessageRecord[] =>
-    messagesOfOne
-      .all(conversationId)
-      .map(([role, content, metadata]) => toMemoryMessage(role, content, metadata));
 
   const selectMemories = (filter: MemoryFilter) => cached(memoriesSql(filter));
-  // One conversation's messages after a position, by its (conversation, time, seq) index.
-  const messagesAfter = db
-    .prepare<
-      { id: number; time: number; seq: number; limit: number },
-      [number, number, Role, string, string | null]
-    >(
-      `SELECT created_at, seq, role, content, metadata FROM messages
-       WHERE conversation_id = @id AND (created_at, seq) > (@time, @seq) ORDER BY created_at, seq ${limitParam('limit')}`,
+  // One conversation's messages after a position up to another, by its (conversation, time, seq)
+  // index. Their sizes come from octet_length, which reads no content.
+  type Range = { id: number; time: number; seq: number; untilTime: number; untilSeq: number; limit: number };
+  const range = `conversation_id = @id AND (created_at, seq) > (@time, @seq) AND (created_at, seq) <= (@untilTime, @untilSeq)
+    ORDER BY created_at, seq ${limitParam('limit')}`;
+  const size = 'octet_length(content) + ifnull(octet_length(metadata), 0)';
+  const sizeOfNext = db
+    .prepare<Range, [number, number]>(
+      `SELECT count(*), ifnull(sum(bytes), 0) FROM (SELECT ${size} AS bytes FROM messages WHERE ${range})`,
     )
     .raw();
+  const sizesAfter = db
+    .prepare<Range, [number, number, number]>(`SELECT created_at, seq, ${size} FROM messages WHERE ${range}`)
+    .raw();
+  // Without the position columns: two numbers more per row cost a third more on a small memory.
+  const messagesAfter = db
+    .prepare<Range, [Role, string, string | null]>(
+      `SELECT role, content, metadata FROM messages WHERE ${range}`,
+    )
+    .raw();
+  const lastOfNext = db
+    .prepare<Range, [number, number]>(
+      `SELECT created_at, seq FROM (SELECT created_at, seq FROM messages WHERE ${range}) ORDER BY created_at DESC, seq DESC LIMIT 1`,
+    )
+    .raw();
+
+  /**
+   * The next piece of one conversation's messages after `from` (up to `upTo`): up to
+   * MEMORY_PIECE_ROWS, ending after the message that brings it to MEMORY_PIECE_CHARS, and
+   * where it ends (null: the conversation's last piece). Read whole (.all: a row at a time
+   * costs twice as much over thousands of small messages): first their total size (one
+   * row), and only when that passes the bound each size.
+   */
+  function nextPiece(id: number, from: Position, upTo: Position) {
+    const next: Range = { id, ...from, untilTime: upTo.time, untilSeq: upTo.seq, limit: MEMORY_PIECE_ROWS };
+    const [count, total] = sizeOfNext.get(next) ?? [0, 0];
+    if (count === 0) return { rows: [], bytes: 0, end: null };
+    let bytes = total;
+    let taken = count;
+    if (total >= MEMORY_PIECE_CHARS) {
+      bytes = 0;
+      taken = 0;
+      for (const [time, seq, rowBytes] of sizesAfter.all(next)) {
+        taken += 1;
+        Object.assign(next, { untilTime: time, untilSeq: seq, limit: taken });
+        bytes += rowBytes;
+        if (bytes >= MEMORY_PIECE_CHARS) break;
+      }
+    }
+    const more = taken < count || count === MEMORY_PIECE_ROWS;
+    const [time, seq] = (more && lastOfNext.get(next)) || [0, 0];
+    return { rows: messagesAfter.all(next), bytes, end: more ? { time, seq } : null };
+  }
 
   /**
    * The memories' heads and messages in pieces of a bounded size; yields between pieces.
    * Not a snapshot: a message appended while it streams may be in it or not.
    */
-  async function* memoryPieces(rows: MemoryRow[]): AsyncGenerator<MemoryPiece> {
+  async function* memoryPieces(rows: MemoryRow[], upTo = END): AsyncGenerator<MemoryPiece> {
     for (const row of rows) {
       yield { type: 'memory', flowId: row.flow_id, flowName: row.flow_name, sessionId: row.session_id };
-      let position = { time: Number.MIN_SAFE_INTEGER, seq: 0 };
-      for (;;) {
-        const messages: MemoryMessageRecord[] = [];
-        let chars = 0;
-        let rowsRead = 0;
-        for (const [time, seq, role, content, metadata] of messagesAfter.iterate({
-          id: row.id,
-          ...position,
-          limit: MEMORY_PIECE_ROWS,
-        })) {
-          messages.push(toMemoryMessage(role, content, metadata));
-          position = { time, seq };
-          rowsRead += 1;
-          chars += content.length + (metadata?.length ?? 0);
-          if (chars >= MEMORY_PIECE_CHARS) break;
-        }
-        if (messages.length > 0) yield { type: 'messages', messages, chars };
-        if (chars < MEMORY_PIECE_CHARS && rowsRead < MEMORY_PIECE_ROWS) break;
+      let from: Position | null = { time: Number.MIN_SAFE_INTEGER, seq: 0 };
+      while (from !== null) {
+        const piece = nextPiece(row.id, from, upTo);
+        const messages = piece.rows.map(([role, content, metadata]) =>
+          toMemoryMessage(role, content, metadata),
+        );
+        if (messages.length > 0) yield { type: 'messages', messages, chars: piece.bytes };
+        from = messages.length === 0 ? null : piece.end;
       }
     }
   }
@@ -142,26 +179,34 @@ export function simMemoryQueries(db: Db, writes: WriteQueue, ensureFlowSync: Ens
   return {
     /**
      * Appends messages to a block's conversation in one transaction, creating the block
-     * (a flow with the echo responder) first when it does not exist. Returns the
-     * conversation's whole memory as this append left it (Sim's add answers with it),
-     * read by its row id in the same transaction rather than looked up again.
+     * (a flow with the echo responder) first when it does not exist. Returns where the
+     * conversation's memory ends as this append left it (Sim's add answers with it, read
+     * after the commit with streamAddedMemory: a memory of any size is never held whole).
      */
     appendToBlock: (
       block: { id: string; name: string },
       sessionId: string,
       messages: NewMessage[],
-    ): Promise<{ flowCreated: boolean; messages: MessageRecord[]; memory: MemoryRecord }> =>
+    ): Promise<{ flowCreated: boolean; messages: MessageRecord[]; memory: AddedMemory }> =>
       writes.run(() => {
         const flowCreated = ensureFlowSync({ ...block, responder: { kind: 'echo' } });
         const appended = appendSync(block.id, sessionId, messages);
-        const memory: MemoryRecord = {
-          flowId: block.id,
-          flowName: flowCreated ? block.name : (flowName.get(block.id) ?? block.name),
-          sessionId,
-          messages: messagesOf(appended.conversationId),
+        const row: MemoryRow = {
+          id: appended.conversationId,
+          flow_id: block.id,
+          flow_name: flowCreated ? block.name : (flowName.get(block.id) ?? block.name),
+          session_id: sessionId,
         };
-        return { flowCreated, messages: appended.messages, memory };
+        return { flowCreated, messages: appended.messages, memory: { row, upTo: appended.last } };
       }),
+
+    /**
+     * The memory an add left, in pieces: its conversation's messages up to the added ones
+     * (a message appended since comes after them in time and order and is left out; one
+     * deleted since is too).
+     */
+    streamAddedMemory: (memory: AddedMemory): AsyncGenerator<MemoryPiece> =>
+      memoryPieces([memory.row], memory.upTo),
 
     /** Every live conversation matching the filter, in creation order, in pieces of a bounded size. */
     streamMemories: (filter: MemoryFilter): AsyncGenerator<MemoryPiece> =>
