@@ -9,9 +9,8 @@
  * crash is finished when the database is next opened, so this changes no promise made to
  * a writer (test/reliability/crash.test.ts).
  */
-import { Worker } from 'node:worker_threads';
 import { backgroundRetry, FIRST_RETRY_MS, LONGEST_RETRY_MS } from './background-retry';
-import { type Db, nativeBinding } from './database';
+import { type Db, startDatabaseWorker } from './database';
 
 /** How often the worker copies newly committed WAL frames into the database file. */
 const INTERVAL_MS = 250;
@@ -102,22 +101,15 @@ export function startCheckpointer(db: Db, file: string): Checkpointer {
 
   function start(): void {
     db.pragma('wal_autocheckpoint = 0');
-    const worker = new Worker(WORKER_SOURCE, {
-      eval: true,
-      workerData: {
-        module: require.resolve('better-sqlite3'),
-        nativeBinding: nativeBinding(),
-        file,
-        interval: INTERVAL_MS,
-        limit: WAL_LIMIT_BYTES,
-        truncateBackoff: TRUNCATE_BACKOFF_MS,
-        firstRetry: FIRST_RETRY_MS,
-        longestRetry: LONGEST_RETRY_MS,
-        failing: retry.failing,
-      },
+    const worker = startDatabaseWorker(WORKER_SOURCE, {
+      file,
+      interval: INTERVAL_MS,
+      limit: WAL_LIMIT_BYTES,
+      truncateBackoff: TRUNCATE_BACKOFF_MS,
+      firstRetry: FIRST_RETRY_MS,
+      longestRetry: LONGEST_RETRY_MS,
+      failing: retry.failing,
     });
-    // It must not keep a process alive that is otherwise done.
-    worker.unref();
     worker.on('message', (report: WorkerReport) => {
       if (report.type === 'recovered') retry.succeeded();
       else retry.failed(Object.assign(new Error(report.error), { code: report.code }));
@@ -141,7 +133,7 @@ export function startCheckpointer(db: Db, file: string): Checkpointer {
     );
     current = worker;
   }
-  let current: Worker | undefined;
+  let current: ReturnType<typeof startDatabaseWorker> | undefined;
   start();
 
   return {

@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import { Worker } from 'node:worker_threads';
 import Database from 'better-sqlite3';
 
 export type Db = Database.Database;
@@ -33,4 +34,18 @@ export function openDatabase(file: string): Db {
   // system calls, half the cost of a page's snippets.
   db.pragma('temp_store = MEMORY');
   return db;
+}
+
+/**
+ * A worker thread running `source` (CommonJS text) that opens the database itself: its
+ * workerData holds `module` (better-sqlite3 to require) and `nativeBinding` besides `data`.
+ * It does not keep a process alive that is otherwise done.
+ */
+export function startDatabaseWorker(source: string, data: Record<string, unknown>): Worker {
+  const worker = new Worker(source, {
+    eval: true,
+    workerData: { module: require.resolve('better-sqlite3'), nativeBinding: nativeBinding(), ...data },
+  });
+  worker.unref();
+  return worker;
 }

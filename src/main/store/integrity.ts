@@ -5,8 +5,7 @@
  * 1,000,000-message benchmark database, 490 MB) but skips the cross-checks of
  * integrity_check (15 s there). Until it is done the state is `checking`.
  */
-import { Worker } from 'node:worker_threads';
-import { nativeBinding } from './database';
+import { startDatabaseWorker } from './database';
 
 export type IntegrityState = 'checking' | 'ok' | 'damaged' | 'skipped';
 
@@ -62,17 +61,7 @@ export function startIntegrityCheck(file: string): IntegrityCheck {
     settle(record);
   };
 
-  const worker = new Worker(WORKER_SOURCE, {
-    eval: true,
-    workerData: {
-      module: require.resolve('better-sqlite3'),
-      nativeBinding: nativeBinding(),
-      file,
-      maxProblems: MAX_PROBLEMS,
-    },
-  });
-  // It must not keep a process alive that is otherwise done.
-  worker.unref();
+  const worker = startDatabaseWorker(WORKER_SOURCE, { file, maxProblems: MAX_PROBLEMS });
   worker.on('message', (answer: WorkerAnswer) => {
     if ('problems' in answer) {
       const ok = answer.problems.length === 1 && answer.problems[0] === 'ok';
