@@ -81,8 +81,15 @@ export function StatusView() {
           </Group>
           {integrity.state === 'damaged' && (
             <Alert color="red" title="The database file is damaged">
-              Some conversations cannot be read. Export what you can, keep a copy of the data directory, and
-              restore from a backup. {integrity.message}
+              <Text size="sm">
+                Some conversations cannot be read. Export what you can, keep a copy of the data directory, and
+                restore from a backup.
+              </Text>
+              {integrity.message && (
+                <Text size="xs" mt="xs" ff="monospace" data-testid="integrity-detail">
+                  SQLite: {integrity.message}
+                </Text>
+              )}
             </Alert>
           )}
           {integrity.state === 'skipped' && integrity.message && (
