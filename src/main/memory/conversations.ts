@@ -56,7 +56,7 @@ export function conversationService(context: ServiceContext) {
       });
       // A message belongs to a conversation of an existing flow: only an empty answer
       // needs the flow looked up (the hot path, SPEC 9, reads one table less).
-      if (messages.count === 0) await assertFlow(flowId);
+      if (messages.empty) await assertFlow(flowId);
       return messages.pieces;
     },
 

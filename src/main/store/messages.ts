@@ -100,27 +100,46 @@ function messageWhere(filter: MessageFilter): { sql: string; params: Record<stri
   return { sql: parts.join(' AND '), params: { ...filter } };
 }
 
+interface PageOptions {
+  order: 'ASC' | 'DESC';
+  limit?: number;
+  offset?: number;
+  /** Only messages after this position (created_at, seq) in the order: where a piece ended. */
+  after?: { time: number; seq: number };
+}
+
 /** Matching messages by time, paged; `columns` is the select list. */
 function pagedMessagesSql(
   columns: string,
   filter: MessageFilter,
-  options: { order: 'ASC' | 'DESC'; limit?: number; offset?: number },
+  options: PageOptions,
 ): { sql: string; params: Record<string, unknown> } {
   const where = messageWhere(filter);
   const dir = options.order === 'DESC' ? 'DESC' : 'ASC';
+  const after = options.after
+    ? ` AND (m.created_at, m.seq) ${dir === 'DESC' ? '<' : '>'} (@afterTime, @afterSeq)`
+    : '';
   const sql = `SELECT ${columns} FROM messages m
     JOIN conversations c ON c.id = m.conversation_id
-    WHERE ${where.sql} ORDER BY m.created_at ${dir}, m.seq ${dir} ${limitParam('limit')} OFFSET @offset`;
-  return { sql, params: { ...where.params, limit: options.limit ?? -1, offset: options.offset ?? 0 } };
+    WHERE ${where.sql}${after} ORDER BY m.created_at ${dir}, m.seq ${dir} ${limitParam('limit')} OFFSET @offset`;
+  const params = { ...where.params, limit: options.limit ?? -1, offset: options.offset ?? 0 };
+  return {
+    sql,
+    params: options.after
+      ? { ...params, afterTime: options.after.time, afterSeq: options.after.seq }
+      : params,
+  };
 }
 
-/** The Flowise chat-message read: the positions of the matching messages, in order. */
-export const listMessagesSql = (
-  filter: MessageFilter,
-  options: { order: 'ASC' | 'DESC'; limit?: number; offset?: number },
-) => pagedMessagesSql('m.seq', filter, options);
+/** The Flowise chat-message read (one piece of it, when `after` is given). */
+export const listMessagesSql = (filter: MessageFilter, options: PageOptions) =>
+  pagedMessagesSql(
+    'm.id, m.role, m.content, m.created_at, m.chat_id, m.chat_type, c.session_id, m.seq',
+    filter,
+    options,
+  );
 
-type ChatMessageRow = [string, Role, string, number, string, ChatType, string];
+type ChatMessageRow = [string, Role, string, number, string, ChatType, string, number];
 
 const toChatMessage = ([id, role, content, createdAt, chatId, chatType, sessionId]: ChatMessageRow) => ({
   id,
@@ -188,12 +207,6 @@ export function messageQueries(db: Db, writes: WriteQueue) {
        title = CASE WHEN title_custom = 0 THEN @title ELSE title END WHERE id = @id`,
   );
   const deleteIfEmpty = db.prepare<[number]>('DELETE FROM conversations WHERE id = ? AND message_count = 0');
-  const chatMessageBySeq = db
-    .prepare<[number], ChatMessageRow>(
-      `SELECT m.id, m.role, m.content, m.created_at, m.chat_id, m.chat_type, c.session_id
-       FROM messages m JOIN conversations c ON c.id = m.conversation_id WHERE m.seq = ?`,
-    )
-    .raw();
   const trashOne = db.prepare<[number, number]>(
     'UPDATE conversations SET trashed_at = ? WHERE id = ? AND trashed_at IS NULL',
   );
@@ -288,34 +301,46 @@ export function messageQueries(db: Db, writes: WriteQueue) {
     },
 
     /**
-     * The Flowise read of any size: the matching messages' positions are read at once
-     * (sorted by SQLite in one pass), then the messages by
-     * position in pieces of a bounded size, yielding between pieces. `count` is known
-     * before any piece is read. A message deleted meanwhile is left out.
+     * The Flowise read of any size, in pieces of at most LIST_PIECE_CHARS of content or
+     * LIST_PIECE_ROWS messages: each piece is one read of the statement, stopped at its
+     * bound, and the next goes on after the position where it stopped (yielding between
+     * pieces). Most reads are one piece: the query as it ever was. `empty` is known before
+     * any piece is read.
      */
     streamChatMessages: async (
       filter: MessageFilter,
       options: { order: 'ASC' | 'DESC'; limit?: number; offset?: number },
-    ): Promise<{ count: number; pieces: AsyncGenerator<ChatMessageRecord[]> }> => {
-      const query = listMessagesSql(filter, options);
-      const seqs = cached(query.sql).pluck().all(query.params) as number[];
-      async function* pieces(): AsyncGenerator<ChatMessageRecord[]> {
-        let piece: ChatMessageRecord[] = [];
+    ): Promise<{ empty: boolean; pieces: AsyncGenerator<ChatMessageRecord[]> }> => {
+      const readPiece = (limit: number | undefined, after?: { time: number; seq: number }) => {
+        const query = listMessagesSql(filter, {
+          ...options,
+          limit,
+          offset: after ? 0 : options.offset,
+          after,
+        });
+        const rows: ChatMessageRow[] = [];
         let chars = 0;
-        for (const seq of seqs) {
-          const row = chatMessageBySeq.get(seq);
-          if (row === undefined) continue;
-          piece.push(toChatMessage(row));
+        for (const row of cached(query.sql).raw().iterate(query.params) as IterableIterator<ChatMessageRow>) {
+          rows.push(row);
           chars += row[2].length;
-          if (chars >= LIST_PIECE_CHARS || piece.length >= LIST_PIECE_ROWS) {
-            yield piece;
-            piece = [];
-            chars = 0;
-          }
+          // Leaving the loop early ends the statement, so the next piece may use the connection.
+          if (chars >= LIST_PIECE_CHARS || rows.length >= LIST_PIECE_ROWS) return { rows, more: true };
         }
-        if (piece.length > 0) yield piece;
+        return { rows, more: false };
+      };
+      const first = readPiece(options.limit);
+      async function* pieces(): AsyncGenerator<ChatMessageRecord[]> {
+        let piece = first;
+        let remaining = options.limit;
+        for (;;) {
+          if (piece.rows.length > 0) yield piece.rows.map(toChatMessage);
+          if (remaining !== undefined) remaining -= piece.rows.length;
+          const last = piece.rows[piece.rows.length - 1];
+          if (!piece.more || last === undefined || remaining === 0) return;
+          piece = readPiece(remaining, { time: last[3], seq: last[7] });
+        }
       }
-      return { count: seqs.length, pieces: pieces() };
+      return { empty: first.rows.length === 0, pieces: pieces() };
     },
 
     countMessages: async (filter: MessageFilter): Promise<{ messages: number; sessions: number }> => {
