@@ -7,9 +7,16 @@ const STATUS: Record<string, [number, string]> = {
   ERR_HTTP_REQUEST_TIMEOUT: [408, 'the request was not received in time'],
 };
 
-/** Whether the bytes Node got start a Sim memory route's request line (its errors have their own shape). */
-function isSimRequest(raw: unknown): boolean {
-  return Buffer.isBuffer(raw) && /^[A-Z]+ \/api\/memory[/?\s]/.test(raw.toString('latin1', 0, 32));
+/**
+ * Whether the bytes Node handed over start a Sim memory route's request line (its errors
+ * have their own shape); undefined when they do not start a request line at all: a head
+ * too large arrives in several reads, and Node hands over only the one it failed in.
+ */
+function isSimRequest(raw: unknown): boolean | undefined {
+  if (!Buffer.isBuffer(raw)) return undefined;
+  const start = raw.toString('latin1', 0, 32);
+  if (!/^[A-Z]+ \//.test(start)) return undefined;
+  return /^[A-Z]+ \/api\/memory[/?\s]/.test(start);
 }
 
 /**
@@ -21,10 +28,14 @@ export function handleClientError(this: FastifyInstance, error: ConnectionError,
   if (error.code === 'ECONNRESET' || socket.destroyed) return;
   this.log.debug({ code: error.code }, 'unparsable request refused');
   const [status, message] = STATUS[error.code] ?? [400, 'the request is not valid HTTP'];
+  const sim = isSimRequest(error.rawPacket);
+  // A request whose route cannot be known gets both shapes' fields, so either client reads it.
   const body = JSON.stringify(
-    isSimRequest(error.rawPacket)
+    sim === true
       ? { success: false, error: message }
-      : { statusCode: status, success: false, message },
+      : sim === false
+        ? { statusCode: status, success: false, message }
+        : { statusCode: status, success: false, message, error: message },
   );
   if (socket.writable) {
     socket.write(
