@@ -12,7 +12,7 @@ const CHUNK_CHARS = 16 * 1024;
 
 type MemoryMessage = MemoryObject['data'][number];
 
-export const toMemoryMessage = (m: MemoryMessageRecord): MemoryMessage => ({
+const toMemoryMessage = (m: MemoryMessageRecord): MemoryMessage => ({
   ...m.metadata,
   role: m.role,
   content: m.content,
@@ -24,7 +24,7 @@ const memoryMessageText = (m: MemoryMessageRecord): string =>
     ? `{"role":${JSON.stringify(m.role)},"content":${JSON.stringify(m.content)}}`
     : JSON.stringify(toMemoryMessage(m));
 
-export const toMemoryObject = (m: MemoryRecord): MemoryObject => ({
+const toMemoryObject = (m: MemoryRecord): MemoryObject => ({
   key: `${m.sessionId}:${m.flowId}`,
   conversationId: m.sessionId,
   blockId: m.flowId,

@@ -152,7 +152,7 @@ const toChatMessage = ([id, role, content, createdAt, chatId, chatType, sessionI
 });
 
 /** A piece of a streamed list holds at most this many characters of content (and one message more)... */
-export const LIST_PIECE_CHARS = 4 * 1024 * 1024;
+const LIST_PIECE_CHARS = 4 * 1024 * 1024;
 /** ...and at most this many messages. */
 const LIST_PIECE_ROWS = 2000;
 
