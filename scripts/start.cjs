@@ -1,8 +1,9 @@
-// `npm start` (after the build): the desktop app where the Electron runtime is
-// installed; otherwise one line saying so, and the headless server with the web UI.
+// `npm start`: builds if a source changed, then the desktop app where the Electron runtime
+// is installed; otherwise one line saying so, and the headless server with the web UI.
 const { spawn } = require('node:child_process');
 const fs = require('node:fs');
 const path = require('node:path');
+const { buildIfChanged } = require('./build-if-changed.cjs');
 
 const root = path.resolve(__dirname, '..');
 
@@ -15,6 +16,9 @@ function electronBinary() {
     return undefined;
   }
 }
+
+const built = buildIfChanged();
+if (built !== 0) process.exit(built);
 
 const binary = electronBinary();
 const [command, args] = binary
