@@ -3,6 +3,7 @@ import { memo } from 'react';
 import type { SessionSummary } from '../../../shared/schemas/sessions';
 import { plural } from '../lib/count';
 import { Highlighted } from '../lib/Highlighted';
+import { plainText } from '../lib/plainText';
 import { absoluteTimeOf, relativeTimeOf } from '../lib/time';
 import classes from './SessionRow.module.css';
 
@@ -74,7 +75,7 @@ export const SessionRow = memo(function SessionRow({
         className={`${classes.text} ${classes.sm} ${classes.dimmed} ${classes.preview}`}
         data-testid="row-preview"
       >
-        {session.snippet ? <Highlighted snippet={session.snippet} /> : session.preview}
+        {session.snippet ? <Highlighted snippet={plainText(session.snippet)} /> : plainText(session.preview)}
       </p>
       <div className={classes.line}>
         <div className={classes.flowAndCount}>
