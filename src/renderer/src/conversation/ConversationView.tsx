@@ -81,6 +81,7 @@ export default function ConversationView({
       <Divider />
       <Box
         ref={scroller}
+        data-testid="message-pane"
         style={{ flex: 1, minHeight: 0, overflowY: 'auto' }}
         p="md"
         onScroll={(event) => {
