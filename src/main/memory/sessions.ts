@@ -101,16 +101,19 @@ export function sessionHandlers(store: Store, events: EventBus): SessionHandlers
     getSession: async (input) => {
       const session = await store.getSession(input.flowId, input.sessionId);
       if (!session) throw notFound(input.flowId, input.sessionId);
-      const after = input.cursor === undefined ? undefined : decodeCursor(input.cursor, 'messages');
+      // ASC keeps the kind its cursors always had; a cursor of one direction is refused in the other.
+      const kind = input.sort === 'DESC' ? 'messages:DESC' : 'messages';
+      const after = input.cursor === undefined ? undefined : decodeCursor(input.cursor, kind);
       const page = await store.listSessionMessages(session.id, {
         limit: input.limit,
         after: after && { time: after.key, seq: after.id },
         maxChars: SESSION_PAGE_CHARS,
+        sort: input.sort,
       });
       return {
         ...toSessionSummary(session),
         messages: page.items.map(toApiMessage),
-        nextCursor: page.next && encodeCursor('messages', page.next.time, page.next.seq),
+        nextCursor: page.next && encodeCursor(kind, page.next.time, page.next.seq),
       };
     },
 

@@ -261,19 +261,22 @@ export function sessionQueries(db: Db, writes: WriteQueue) {
     },
 
     /**
-     * A conversation's messages, oldest first (ties in insertion order), after a position.
-     * The page also ends after the message that brings its content and metadata to
-     * `maxChars` (always at least one message), with `next` from there: rows are read one
-     * at a time, so 1,000 messages of 1 MiB are never held at once.
+     * A conversation's messages after a position: oldest first (ASC, ties in insertion
+     * order) or newest first (DESC, the exact reverse). The page also ends after the
+     * message that brings its content and metadata to `maxChars` (always at least one
+     * message), with `next` from there: rows are read one at a time, so 1,000 messages
+     * of 1 MiB are never held at once.
      */
     listSessionMessages: async (
       conversationId: number,
-      options: { limit: number; after?: MessagePosition; maxChars: number },
+      options: { limit: number; after?: MessagePosition; maxChars: number; sort?: 'ASC' | 'DESC' },
     ): Promise<{ items: MessageRecord[]; next: MessagePosition | null }> => {
-      const after = options.after ? 'AND (m.created_at, m.seq) > (@time, @seq)' : '';
+      const desc = options.sort === 'DESC';
+      const after = options.after ? `AND (m.created_at, m.seq) ${desc ? '<' : '>'} (@time, @seq)` : '';
+      const order = desc ? 'm.created_at DESC, m.seq DESC' : 'm.created_at, m.seq';
       const rows = cached(
         `SELECT m.*, c.flow_id, c.session_id FROM messages m CROSS JOIN conversations c ON c.id = m.conversation_id
-         WHERE m.conversation_id = @id ${after} ORDER BY m.created_at, m.seq ${limitParam('limit')}`,
+         WHERE m.conversation_id = @id ${after} ORDER BY ${order} ${limitParam('limit')}`,
       ).iterate({
         id: conversationId,
         limit: options.limit + 1,

@@ -76,6 +76,9 @@ export const SessionCount = z.object({ total: z.number().int() });
 export const SessionKey = z.object({ flowId: FlowId, sessionId: SessionId });
 
 export const SessionDetailQuery = z.object({
+  sort: SortOrder.default('ASC').describe(
+    'ASC: oldest first; DESC: newest first, nextCursor going back in time (a cursor only works with the sort it came from)',
+  ),
   limit: limit(1000, 200),
   cursor: z.string().max(2000).optional(),
 });
@@ -84,7 +87,7 @@ export const SessionDetail = SessionSummary.extend({
   messages: z
     .array(Message)
     .describe(
-      'oldest first; at most `limit`, and the page also ends after the message that brings its content and metadata to 32 MiB (at least one message per page)',
+      'oldest first (newest first with sort=DESC); at most `limit`, and the page also ends after the message that brings its content and metadata to 32 MiB (at least one message per page)',
     ),
   nextCursor: z
     .string()
