@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import { snippetParts } from '../../src/renderer/src/lib/Highlighted';
 import { plainText } from '../../src/renderer/src/lib/plainText';
 import { HIGHLIGHT_END, HIGHLIGHT_START } from '../../src/shared/highlight';
 
@@ -27,7 +26,7 @@ describe('plainText: Markdown as a one-line preview', () => {
   });
 
   it('removes table pipes and separator rows', () => {
-    const table = '| Name | Age |\n| --- | :-: |\n| Ann | 42 |';
+    const table = '| Name | Age |\n| --- | :---: |\n| Ann | 42 |';
     const text = plainText(table);
     expect(text).toBe('Name Age Ann 42');
     expect(text).not.toContain('|');
@@ -45,24 +44,28 @@ describe('plainText: Markdown as a one-line preview', () => {
     expect(plainText('مرحبا بك في منيمو')).toBe('مرحبا بك في منيمو');
   });
 
+  it('strips a preview the server has already flattened to one line', () => {
+    const flat = (markdown: string) => markdown.replace(/\s+/g, ' ');
+    expect(
+      plainText(
+        flat('**Scores**:\n\n| Name | Score |\n| --- | ---: |\n| Ann | 42 |\n\n- [x] done\n- [ ] todo'),
+      ),
+    ).toBe('Scores: Name Score Ann 42 done todo');
+    expect(plainText(flat('## Plan\n```ts\nconst x = 1;\n```\n---\nEnd'))).toBe('Plan const x = 1; End');
+  });
+
   it('collapses whitespace to single spaces', () => {
     expect(plainText('  one\n\n\ttwo   three \n')).toBe('one two three');
   });
 
   it('keeps the search marks, around emphasised text too', () => {
     const snippet = `…the **${mark('bold')}** word and [a ${mark('link')}](https://x.example)`;
-    const parts = snippetParts(plainText(snippet));
-    expect(parts).toEqual([
-      { text: '…the ', match: false },
-      { text: 'bold', match: true },
-      { text: ' word and a ', match: false },
-      { text: 'link', match: true },
-    ]);
+    expect(plainText(snippet)).toBe(`…the ${mark('bold')} word and a ${mark('link')}`);
   });
 
   it('keeps a match that sits in a link address', () => {
-    const parts = snippetParts(plainText(`[docs](https://${mark('mnemo')}.example)`));
-    expect(parts.filter((p) => p.match).map((p) => p.text)).toEqual(['mnemo']);
-    expect(parts.map((p) => p.text).join('')).toBe('docs https://mnemo.example');
+    expect(plainText(`[docs](https://${mark('mnemo')}.example)`)).toBe(
+      `docs https://${mark('mnemo')}.example`,
+    );
   });
 });

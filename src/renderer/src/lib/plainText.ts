@@ -11,28 +11,35 @@ import { HIGHLIGHT_START } from '../../../shared/highlight';
 const keepIfMarked = (dropped: string, kept: string) =>
   dropped.includes(HIGHLIGHT_START) ? `${kept} ${dropped}` : kept;
 
+const CELL = '[ \\t]*:?-{3,}:?[ \\t]*';
+
+/*
+ * Previews and search snippets come flattened to one line (the server collapses whitespace),
+ * so most rules match anywhere, not only at a line start.
+ */
 const RULES: [RegExp, string | ((...groups: string[]) => string)][] = [
-  // Code fences: the ``` or ~~~ line goes, the code stays.
-  [/^[ \t]*(`{3,}|~{3,})[ \t]*([^\n`]*)$/gm, (_, _fence, info) => keepIfMarked(info, '')],
-  // Table separator rows (|---|:--:|).
-  [/^[ \t]*\|?[ \t]*:?-+:?[ \t]*(\|[ \t]*:?-+:?[ \t]*)+\|?[ \t]*$/gm, ''],
+  // Code fences (``` or ~~~ and the language): the code stays.
+  [/(`{3,}|~{3,})([\w+#.-]*)/g, (_, _fence, language) => keepIfMarked(language, '')],
+  // Table separator rows (| --- | :---: |).
+  [new RegExp(`\\|?(?:${CELL}\\|)+(?:${CELL})?`, 'g'), ' '],
   // Images and links: their text (or alt text) stays.
   [/!?\[([^\]\n]*)\]\(([^)\n]*)\)/g, (_, text, url) => keepIfMarked(url, text)],
   // Autolinks in angle brackets.
   [/<((?:https?:\/\/|mailto:)[^>\s]+)>/gi, '$1'],
-  // Headings, block quotes, list and task markers at the start of a line.
-  [/^[ \t]*#{1,6}[ \t]+/gm, ''],
+  // Task list boxes, headings, horizontal rules.
+  [/(^|\s)[-*+][ \t]+\[[ xX]\](?=\s)/g, '$1'],
+  [/(^|\s)#{1,6}[ \t]+/g, '$1'],
+  [/(^|\s)(?:-{3,}|\*{3,}|_{3,})(?=\s|$)/g, '$1'],
+  // Block quotes and list markers at the start of a line.
   [/^[ \t]*(>[ \t]?)+/gm, ''],
-  [/^[ \t]*(?:[-*+]|\d{1,9}[.)])[ \t]+(?:\[[ xX]\][ \t]+)?/gm, ''],
-  // Horizontal rules.
-  [/^[ \t]*([-*_])([ \t]*\1){2,}[ \t]*$/gm, ''],
+  [/^[ \t]*(?:[-*+]|\d{1,9}[.)])[ \t]+/gm, ''],
   // Emphasis and strikethrough markers; single _ only around a word, so snake_case stays.
   [/(\*\*|__|~~)/g, ''],
   [/(^|[^\w*])\*(?=\S)([^*\n]*?\S)\*(?![\w*])/g, '$1$2'],
   [/(^|[^\w])_(?=\S)([^_\n]*?\S)_(?!\w)/g, '$1$2'],
   // Inline code backticks.
   [/`+/g, ''],
-  // Table cell pipes (an escaped \| stays a pipe).
+  // Table cell pipes (an escaped \| stays a pipe), then other escapes.
   [/(?<!\\)\|/g, ' '],
   [/\\([\\`*_{}[\]()#+\-.!|~>])/g, '$1'],
 ];
