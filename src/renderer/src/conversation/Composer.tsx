@@ -1,4 +1,4 @@
-import { Alert, Button, Group, Stack, Text, Textarea } from '@mantine/core';
+import { ActionIcon, Alert, Group, Stack, Textarea, Tooltip } from '@mantine/core';
 import { IconSend } from '@tabler/icons-react';
 import { useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
@@ -65,34 +65,36 @@ export function Composer({
           {error}
         </Alert>
       )}
-      <Textarea
-        aria-label="Message to continue the conversation"
-        placeholder="Write a message to continue this conversation…"
-        autosize
-        minRows={2}
-        maxRows={8}
-        value={text}
-        disabled={sending}
-        onChange={(event) => setText(event.currentTarget.value)}
-        onKeyDown={(event) => {
-          if (event.key === 'Enter' && (event.ctrlKey || event.metaKey)) {
-            event.preventDefault();
-            void send();
-          }
-        }}
-      />
-      <Group justify="space-between">
-        <Text size="xs" c="dimmed">
-          Ctrl+Enter sends. The flow's responder answers; both messages are stored.
-        </Text>
-        <Button
-          leftSection={<IconSend size={16} aria-hidden />}
-          onClick={() => void send()}
-          loading={sending}
-          disabled={!text.trim()}
-        >
-          Send
-        </Button>
+      <Group gap="xs" align="flex-end" wrap="nowrap">
+        <Textarea
+          style={{ flex: 1 }}
+          aria-label="Message to continue the conversation"
+          aria-description="Ctrl+Enter sends. The flow's responder answers; both messages are stored."
+          placeholder="Continue this conversation… (Ctrl+Enter sends)"
+          autosize
+          minRows={1}
+          maxRows={6}
+          value={text}
+          disabled={sending}
+          onChange={(event) => setText(event.currentTarget.value)}
+          onKeyDown={(event) => {
+            if (event.key === 'Enter' && (event.ctrlKey || event.metaKey)) {
+              event.preventDefault();
+              void send();
+            }
+          }}
+        />
+        <Tooltip label="Send (Ctrl+Enter): the flow's responder answers; both messages are stored" withArrow>
+          <ActionIcon
+            size={36}
+            aria-label="Send"
+            onClick={() => void send()}
+            loading={sending}
+            disabled={!text.trim()}
+          >
+            <IconSend size={18} aria-hidden />
+          </ActionIcon>
+        </Tooltip>
       </Group>
     </Stack>
   );

@@ -1,15 +1,11 @@
 import { Alert, Box, Button, Divider, Loader, Stack } from '@mantine/core';
-import { useInfiniteQuery } from '@tanstack/react-query';
-import { useCallback, useMemo, useRef, useState } from 'react';
+import { useCallback, useState } from 'react';
 import { ApiError } from '../../../shared/api-error';
-import { useApi } from '../api/context';
-import { queryKeys } from '../api/queries';
 import { Empty } from '../lib/Empty';
 import { Composer, type PendingTurn } from './Composer';
 import { ConversationHeader } from './ConversationHeader';
-import { MessageItem } from './MessageItem';
-
-const PAGE = 500;
+import { MessageList } from './MessageList';
+import { useMessagePages } from './useMessagePages';
 
 /** One conversation: its messages, rename, copy id, delete, and the composer to continue it. */
 export default function ConversationView({
@@ -21,29 +17,12 @@ export default function ConversationView({
   sessionId: string;
   onClose: () => void;
 }) {
-  const { api } = useApi();
-  const query = useInfiniteQuery({
-    queryKey: queryKeys.session(flowId, sessionId),
-    queryFn: ({ pageParam }) => api.getSession({ flowId, sessionId, limit: PAGE, cursor: pageParam }),
-    initialPageParam: undefined as string | undefined,
-    getNextPageParam: (last) => last.nextCursor ?? undefined,
-  });
+  const query = useMessagePages(flowId, sessionId);
   const [pending, setPending] = useState<PendingTurn>();
-  const messages = useMemo(() => query.data?.pages.flatMap((page) => page.messages) ?? [], [query.data]);
-  const summary = query.data?.pages[0];
-
-  // Follow the end of the conversation (new messages, a streaming answer, late layout) unless the person scrolled up.
-  const scroller = useRef<HTMLDivElement>(null);
-  const atBottom = useRef(true);
-  const followEnd = useCallback((content: HTMLDivElement | null) => {
-    if (!content) return;
-    const observer = new ResizeObserver(() => {
-      const el = scroller.current;
-      if (el && atBottom.current) el.scrollTop = el.scrollHeight;
-    });
-    observer.observe(content);
-    return () => observer.disconnect();
-  }, []);
+  const pages = query.data?.pages;
+  const summary = pages?.[0];
+  const { fetchNextPage } = query;
+  const loadOlder = useCallback(() => void fetchNextPage(), [fetchNextPage]);
 
   if (query.isPending) {
     return (
@@ -73,54 +52,22 @@ export default function ConversationView({
       </Box>
     );
   }
-  if (!summary) return null;
+  if (!summary || !pages) return null;
 
   return (
     <Stack h="100%" gap={0} component="section" aria-label={`Conversation ${summary.title}`}>
       <ConversationHeader summary={summary} onClose={onClose} />
       <Divider />
-      <Box
-        ref={scroller}
-        data-testid="message-pane"
-        style={{ flex: 1, minHeight: 0, overflowY: 'auto' }}
-        p="md"
-        onScroll={(event) => {
-          const el = event.currentTarget;
-          atBottom.current = el.scrollHeight - el.scrollTop - el.clientHeight < 80;
-        }}
-      >
-        <Stack ref={followEnd} gap="sm" aria-label="Messages" role="feed" aria-busy={!!pending}>
-          {messages.map((message) => (
-            <MessageItem
-              key={message.id}
-              author={message.role}
-              content={message.content}
-              createdAt={message.createdAt}
-              chatType={message.chatType}
-            />
-          ))}
-          {query.hasNextPage && (
-            <Button
-              variant="light"
-              onClick={() => void query.fetchNextPage()}
-              loading={query.isFetchingNextPage}
-              style={{ alignSelf: 'center' }}
-            >
-              Show more messages
-            </Button>
-          )}
-          {pending && (
-            <>
-              <MessageItem author="user" content={pending.question} />
-              <div aria-live="polite" data-testid="streaming-answer">
-                <MessageItem author="assistant" content={pending.answer || '…'} streaming />
-              </div>
-            </>
-          )}
-        </Stack>
-      </Box>
+      <MessageList
+        pages={pages}
+        hasOlder={query.hasNextPage}
+        loadingOlder={query.isFetchingNextPage}
+        busy={query.isFetching}
+        loadOlder={loadOlder}
+        pending={pending}
+      />
       <Divider />
-      <Box p="md" pt="sm">
+      <Box px="md" py="xs">
         <Composer flowId={flowId} sessionId={sessionId} onPending={setPending} />
       </Box>
     </Stack>
