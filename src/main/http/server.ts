@@ -13,6 +13,7 @@ import type { Handlers } from '../../shared/contract';
 import type { ServiceContext } from '../memory';
 import { handleClientError } from './client-errors';
 import drainRefusedBodies from './drain-refused-bodies';
+import { acceptEmptyJsonBodies } from './empty-json-body';
 import { errorBody, handleError, handleRouterError } from './errors';
 import { eventRoutes } from './events';
 import { flowiseRoutes } from './flowise';
@@ -106,6 +107,7 @@ export async function createHttpServer(options: HttpServerOptions) {
   );
   // JSON only: without a text/plain parser, a simple-form POST never reaches a handler (415).
   app.removeContentTypeParser('text/plain');
+  acceptEmptyJsonBodies(app);
 
   await app.register(security, {
     apiKey: options.apiKey,
