@@ -350,6 +350,7 @@ describe('DELETE /api/memory', () => {
       success: true,
       message: 'Successfully deleted 2 memories',
       deletedCount: 2,
+      data: { message: 'Successfully deleted 2 memories', deletedCount: 2 },
     });
     expect((await get(`conversationId=${conv}`)).memories).toEqual([]);
   });
@@ -383,6 +384,7 @@ describe('DELETE /api/memory', () => {
       success: true,
       message: 'Successfully deleted 0 memories',
       deletedCount: 0,
+      data: { message: 'Successfully deleted 0 memories', deletedCount: 0 },
     });
   });
 

@@ -32,27 +32,54 @@ const toMemoryObject = (m: MemoryRecord): MemoryObject => ({
   data: m.messages.map(toMemoryMessage),
 });
 
-/** `{success, memories, message[, nextCursor]}`; `nextCursor`: for a page of every memory, read once the pieces are. */
+/**
+ * Where the memories go in an answer: SPEC 4.2's `memories` array, Sim's `data: {memories}`
+ * envelope (for requests from Sim's tools), or Sim's single `data` memory (null when none).
+ */
+export type MemoryEnvelope = 'spec' | 'sim';
+interface Frame {
+  open: string;
+  close: string;
+  none: string;
+}
+const LIST: Record<MemoryEnvelope, Frame> = {
+  spec: { open: '{"success":true,"memories":[', close: ']', none: '' },
+  sim: { open: '{"success":true,"data":{"memories":[', close: ']}', none: '' },
+};
+const SINGLE: Frame = { open: '{"success":true,"data":', close: '', none: 'null' };
+
+/** `{success, memories, message[, nextCursor]}` (or `data: {memories}`); `nextCursor`: for a page of every memory, read once the pieces are. */
 export function memoryAnswer(
   pieces: AsyncGenerator<MemoryPiece>,
   nextCursor?: () => string | null,
+  envelope: MemoryEnvelope = 'spec',
 ): AsyncGenerator<string> {
-  return memoriesText(pieces, (memories) => {
+  return memoriesText(pieces, LIST[envelope], (memories) => {
     const cursor = nextCursor === undefined ? '' : `,"nextCursor":${JSON.stringify(nextCursor())}`;
     return `,"message":"Found ${memories} memories"${cursor}`;
   });
 }
 
-/** An add's answer, `{success, memories: [the conversation's memory]}` (no message: Sim's shape). */
-export const addAnswer = (pieces: AsyncGenerator<MemoryPiece>): AsyncGenerator<string> =>
-  memoriesText(pieces, () => '');
+/**
+ * An add's answer: `{success, memories: [the conversation's memory]}` (no message: Sim's
+ * shape), or for an add from Sim's tools `{success, data: <the memory>}`.
+ */
+export const addAnswer = (
+  pieces: AsyncGenerator<MemoryPiece>,
+  envelope: MemoryEnvelope = 'spec',
+): AsyncGenerator<string> => memoriesText(pieces, envelope === 'spec' ? LIST.spec : SINGLE, () => '');
 
-/** `{"success":true,"memories":[…]` then the keys `tail` gives, then `}`. */
+/** One memory by its key: `{success, data: <the memory> | null}`. */
+export const memoryByKeyAnswer = (pieces: AsyncGenerator<MemoryPiece>): AsyncGenerator<string> =>
+  memoriesText(pieces, SINGLE, () => '');
+
+/** The frame's opening, each memory object, its closing, then the keys `tail` gives, then `}`. */
 async function* memoriesText(
   pieces: AsyncGenerator<MemoryPiece>,
+  frame: Frame,
   tail: (memories: number) => string,
 ): AsyncGenerator<string> {
-  let pending = '{"success":true,"memories":[';
+  let pending = frame.open;
   let memories = 0;
   let messagesInMemory = 0;
   try {
@@ -76,5 +103,5 @@ async function* memoriesText(
   } finally {
     await pieces.return(undefined);
   }
-  yield `${pending}${memories === 0 ? '' : ']}'}]${tail(memories)}}`;
+  yield `${pending}${memories === 0 ? frame.none : ']}'}${frame.close}${tail(memories)}}`;
 }

@@ -4,34 +4,57 @@
  */
 import type { Role } from '../../shared/schemas/common';
 import { DEFAULT_FLOW_ID } from '../../shared/schemas/flows';
+import { type MemoryKey, parseMemoryQuery } from '../../shared/schemas/sim-key';
 import { badRequest } from '../http/errors';
 import type { MemoryFilter } from '../store';
 import type { MemoryPiece } from '../store/sim-memories';
 import type { ServiceContext } from '.';
 
-export interface MemoryAdd {
-  conversationId: string;
+export interface MemoryAddMessage {
   role: Role;
   content: string;
-  blockId?: string;
-  blockName?: string;
   /** Extra keys the client sent with the message. */
   metadata: Record<string, unknown>;
 }
 
-/** Who asked: conversationId wins over the legacy id. */
+export interface MemoryAdd {
+  conversationId: string;
+  /** Appended together, in this order. */
+  messages: MemoryAddMessage[];
+  blockId?: string;
+  blockName?: string;
+}
+
+/** Who asked: conversationId wins over the legacy id; `query` is Sim's key query (sim-key.ts). */
 export interface MemorySelector {
   conversationId?: string;
   id?: string;
   blockId?: string;
   blockName?: string;
+  query?: string;
 }
 
-const toFilter = (s: MemorySelector): MemoryFilter => ({
-  sessionId: s.conversationId ?? s.id,
-  flowId: s.blockId,
-  flowName: s.blockName,
-});
+/** One side of a filter given twice (a parameter and the query) must agree. */
+function agreed(name: string, given: string | undefined, fromQuery: string | undefined) {
+  if (given !== undefined && fromQuery !== undefined && given !== fromQuery) {
+    throw badRequest(`query field "query": names ${name} "${fromQuery}" but "${given}" is given too`);
+  }
+  return given ?? fromQuery;
+}
+
+function toFilter(s: MemorySelector): MemoryFilter {
+  let fromQuery: { conversationId?: string; blockId?: string } = {};
+  if (s.query !== undefined) {
+    const parsed = parseMemoryQuery(s.query);
+    if (!parsed.ok) throw badRequest(`query field "query": ${parsed.error}`);
+    fromQuery = parsed.value;
+  }
+  return {
+    sessionId: agreed('conversation', s.conversationId ?? s.id, fromQuery.conversationId),
+    flowId: agreed('block', s.blockId, fromQuery.blockId),
+    flowName: s.blockName,
+  };
+}
 
 /**
  * A page of every memory ends after the memory that brings it to this many characters of
@@ -70,7 +93,7 @@ export function simMemoryService(context: ServiceContext) {
       const appended = await store.appendToBlock(
         { id: blockId, name: input.blockName ?? blockId },
         input.conversationId,
-        [{ role: input.role, content: input.content, chatType: 'EXTERNAL', metadata: input.metadata }],
+        input.messages.map((m) => ({ ...m, chatType: 'EXTERNAL' as const })),
       );
       if (appended.flowCreated) events.publish({ type: 'flow.changed', flowId: blockId });
       events.publish({ type: 'session.changed', flowId: blockId, sessionId: input.conversationId });
@@ -78,6 +101,10 @@ export function simMemoryService(context: ServiceContext) {
     },
 
     hasFilter: (selector: MemorySelector) => hasFilter(toFilter(selector)),
+
+    /** One conversation's memory in one block (none, or one memory), in pieces. */
+    byKey: (key: MemoryKey): AsyncGenerator<MemoryPiece> =>
+      store.streamMemories({ sessionId: key.conversationId, flowId: key.blockId }),
 
     /** Every memory matching at least one filter (all given filters must match), in pieces. */
     find: (selector: MemorySelector): AsyncGenerator<MemoryPiece> => store.streamMemories(toFilter(selector)),
