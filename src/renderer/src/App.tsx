@@ -1,8 +1,9 @@
-import { Alert, AppShell, Burger, Code, Group, Loader, Title } from '@mantine/core';
+import { Alert, AppShell, Burger, Code, Group, Loader, Overlay, Title } from '@mantine/core';
 import { useDisclosure } from '@mantine/hooks';
 import { lazy, Suspense } from 'react';
 import { useApi } from './api/context';
 import { useLiveUpdates } from './api/live';
+import { useWide, WIDE_MIN_PX } from './layout/breakpoint';
 import { LiveBadge } from './layout/LiveBadge';
 import { SearchBox } from './layout/SearchBox';
 import { Sidebar } from './layout/Sidebar';
@@ -15,38 +16,54 @@ const SettingsView = lazy(() => import('./settings/SettingsView'));
 const TrashView = lazy(() => import('./trash/TrashView').then((m) => ({ default: m.TrashView })));
 const StatusView = lazy(() => import('./views/StatusView').then((m) => ({ default: m.StatusView })));
 
+const HEADER_HEIGHT = 52;
+
 export function App() {
   const [opened, { toggle, close }] = useDisclosure();
   const { missingKey } = useApi();
   const view = useView(missingKey ? 'status' : 'sessions');
+  const wide = useWide();
+  const drawerOpen = !wide && opened;
   useLiveUpdates();
 
   return (
     <AppShell
-      header={{ height: 60 }}
-      navbar={{ width: 260, breakpoint: 'sm', collapsed: { mobile: !opened } }}
-      padding="md"
+      header={{ height: HEADER_HEIGHT }}
+      navbar={{ width: 240, breakpoint: WIDE_MIN_PX, collapsed: { mobile: !opened } }}
+      padding={wide ? 'md' : 'sm'}
     >
       <AppShell.Header>
-        <Group h="100%" px="md" justify="space-between" wrap="nowrap">
+        <Group h="100%" px="md" justify="space-between" wrap="nowrap" gap="sm">
           <Group gap="sm" wrap="nowrap">
-            <Burger
-              opened={opened}
-              onClick={toggle}
-              hiddenFrom="sm"
-              size="sm"
-              aria-label="Toggle navigation"
-            />
-            <Title order={3}>Mnemo</Title>
+            {!wide && (
+              <Burger
+                opened={opened}
+                onClick={toggle}
+                size="sm"
+                aria-label={opened ? 'Close navigation' : 'Open navigation'}
+                aria-expanded={opened}
+              />
+            )}
+            {/* The page's one level-one heading, sized as a header's title. */}
+            <Title order={1} size="h3">
+              Mnemo
+            </Title>
           </Group>
-          <Group gap="sm" wrap="nowrap">
+          <Group gap="sm" wrap="nowrap" style={{ minWidth: 0 }}>
             {!missingKey && <SearchBox />}
             {!missingKey && <LiveBadge />}
             <ThemeSwitch />
           </Group>
         </Group>
       </AppShell.Header>
-      <AppShell.Navbar p="sm" aria-label="Sections">
+      {drawerOpen && <Overlay fixed zIndex={99} backgroundOpacity={0.35} onClick={close} />}
+      <AppShell.Navbar
+        p="sm"
+        aria-label="Sections"
+        // A drawer below the breakpoint: out of the tab order while it is closed.
+        inert={!wide && !opened}
+        maw={wide ? undefined : 300}
+      >
         <Sidebar view={view} onNavigate={close} />
       </AppShell.Navbar>
       <AppShell.Main

@@ -23,22 +23,27 @@ export function useSearchParams(): URLSearchParams {
   return new URLSearchParams(search);
 }
 
-/**
- * Sets (or, with undefined/empty, removes) parameters. `push` adds a history entry (a
- * change of view); the default replaces it (typing in a filter).
- */
-export function setSearchParams(
-  changes: Record<string, string | undefined>,
-  options: { push?: boolean } = {},
-) {
+/** This page's address (path and query) with these parameters set or, with undefined/empty, removed. */
+export function urlWith(changes: Record<string, string | undefined>): string {
   const params = new URLSearchParams(window.location.search);
   for (const [key, value] of Object.entries(changes)) {
     if (value === undefined || value === '') params.delete(key);
     else params.set(key, value);
   }
   const qs = params.toString();
-  const url = `${window.location.pathname}${qs ? `?${qs}` : ''}`;
-  if (options.push) history.pushState(null, '', url);
-  else history.replaceState(null, '', url);
+  return `${window.location.pathname}${qs ? `?${qs}` : ''}`;
+}
+
+/**
+ * Sets (or, with undefined/empty, removes) parameters. `push` adds a history entry (a
+ * change of view) carrying `state`; the default replaces the address and keeps the entry's state.
+ */
+export function setSearchParams(
+  changes: Record<string, string | undefined>,
+  options: { push?: boolean; state?: unknown } = {},
+) {
+  const url = urlWith(changes);
+  if (options.push) history.pushState(options.state ?? null, '', url);
+  else history.replaceState(history.state, '', url);
   for (const listener of listeners) listener();
 }

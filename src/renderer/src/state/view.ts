@@ -1,4 +1,4 @@
-import { setSearchParams, useSearchParams } from './location';
+import { setSearchParams, urlWith, useSearchParams } from './location';
 
 export type View = 'sessions' | 'trash' | 'settings' | 'status';
 const VIEWS: View[] = ['sessions', 'trash', 'settings', 'status'];
@@ -24,6 +24,34 @@ export function useOpenSession(): { flowId: string; sessionId: string } | undefi
   return flowId && sessionId ? { flowId, sessionId } : undefined;
 }
 
+/** The history entry of an open conversation remembers the list's address it was opened from. */
+interface OpenedFromList {
+  mnemoListUrl: string;
+}
+
+const listUrlBelow = (): string | undefined => (history.state as OpenedFromList | null)?.mnemoListUrl;
+const CLOSED = { sf: undefined, sid: undefined };
+
+/**
+ * Opens a conversation, or closes it with undefined. Opening from the list adds a history
+ * entry, so the browser's Back returns to the list; switching to another conversation replaces it.
+ */
 export function openSession(key: { flowId: string; sessionId: string } | undefined): void {
-  setSearchParams({ sf: key?.flowId, sid: key?.sessionId });
+  if (!key) {
+    closeSession();
+    return;
+  }
+  const params = new URLSearchParams(window.location.search);
+  const change = { sf: key.flowId, sid: key.sessionId };
+  if (params.get('sf') && params.get('sid')) setSearchParams(change);
+  else setSearchParams(change, { push: true, state: { mnemoListUrl: urlWith(CLOSED) } });
+}
+
+/**
+ * Back to the list: the history entry the conversation was opened from when the list there
+ * is the same (so Forward reopens it); otherwise this entry becomes the list.
+ */
+export function closeSession(): void {
+  if (listUrlBelow() === urlWith(CLOSED)) history.back();
+  else setSearchParams(CLOSED);
 }
