@@ -39,6 +39,7 @@ test('a conversation shows roles, times and Markdown; copy its id and rename it'
   await expect(messages.nth(2).getByRole('listitem')).toHaveCount(2);
   await expect(messages.nth(2).locator('code')).toHaveText('code');
 
+  await conversation.getByRole('button', { name: 'Conversation details' }).click();
   await expect(conversation.getByTestId('session-id')).toHaveText(sessionId);
   await conversation.getByRole('button', { name: 'Copy session ID' }).click();
   await expect(conversation.getByRole('button', { name: 'Session ID copied' })).toBeVisible();
