@@ -5,7 +5,7 @@ test('the web page loads with the key from the fragment and shows health and the
   mnemo,
 }) => {
   await page.goto(mnemo.webUrl);
-  await expect(page.getByRole('heading', { name: 'Mnemo', level: 3 })).toBeVisible();
+  await expect(page.getByRole('heading', { name: 'Mnemo', level: 1 })).toBeVisible();
   // The window opens on the conversations; Status is one click away (and stays open after a reload).
   await page.getByRole('button', { name: 'Status' }).click();
   await expect(page.getByTestId('health-status')).toHaveText('ok');

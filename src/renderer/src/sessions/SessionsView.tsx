@@ -1,10 +1,10 @@
-import { Button, Group, Loader, Paper, Stack, Text, Title } from '@mantine/core';
-import { useMediaQuery } from '@mantine/hooks';
-import { IconMessages, IconUpload } from '@tabler/icons-react';
+import { Loader, Paper } from '@mantine/core';
+import { IconMessages } from '@tabler/icons-react';
 import { keepPreviousData, useInfiniteQuery, useQuery } from '@tanstack/react-query';
-import { lazy, Suspense } from 'react';
+import { type CSSProperties, lazy, Suspense } from 'react';
 import { useApi } from '../api/context';
 import { FIRST_PAGE, NEXT_PAGE, queryKeys } from '../api/queries';
+import { useWide } from '../layout/breakpoint';
 import { Empty } from '../lib/Empty';
 import { absoluteDay } from '../lib/time';
 import {
@@ -15,17 +15,25 @@ import {
   setFilters,
   useFilters,
 } from '../state/filters';
-import { openSession, useOpenSession } from '../state/view';
+import { closeSession, useOpenSession } from '../state/view';
 import { ExportMenu } from '../transfer/ExportMenu';
-import { openImport } from '../transfer/ImportDialog';
 import { openBulkDelete } from './BulkDelete';
-import { FilterBar, MatchActions } from './FilterBar';
+import { CompactFilters } from './CompactFilters';
+import { FilterBar } from './FilterBar';
+import { ListHeader } from './ListHeader';
+import { DeleteMatching, MatchCount } from './MatchActions';
 import { SessionList } from './SessionList';
 import { sessionKeyOf } from './SessionRow';
+import { useEscapeCloses } from './useEscapeCloses';
 
 const ConversationView = lazy(() => import('../conversation/ConversationView'));
 
-/** The list of conversations with its filters, and the open conversation beside it. */
+/**
+ * The list of conversations with its filters, and the open conversation: side by side on a wide
+ * window (the list's title and filters fold into its column, so the conversation gets the full
+ * height), one at a time on a narrow one. The grid's children stay mounted whichever layout
+ * shows, so the list keeps its scroll position and the conversation its state.
+ */
 export function SessionsView() {
   const { api } = useApi();
   const filters = useFilters();
@@ -49,7 +57,8 @@ export function SessionsView() {
   const total = query.isPlaceholderData ? undefined : query.data?.pages[0]?.total;
   const exact = query.data?.pages[0]?.totalExact ?? true;
   const open = useOpenSession();
-  const wide = useMediaQuery('(min-width: 68em)', true);
+  const wide = useWide();
+  useEscapeCloses(open ? closeSession : undefined);
   const filtered = !!(filter.q || filter.startDate || filter.endDate || filters.flowId);
   const everything = flows.data?.items.reduce((n, f) => n + f.sessionCount, 0);
 
@@ -64,89 +73,126 @@ export function SessionsView() {
     );
   if (filter.q) conditions.push(`containing “${filter.q}”`);
 
+  const layout = wide ? (open ? 'side' : 'wide') : open ? 'conversation' : 'list';
+  const side = layout === 'side';
+  const count = <MatchCount total={total} exact={exact} />;
+  const deleteMatching = (
+    <DeleteMatching
+      total={total}
+      exact={exact}
+      loading={query.isPlaceholderData || query.isPending}
+      iconOnly={side}
+      onClick={() => total && openBulkDelete({ count: exact ? total : undefined, filter, conditions })}
+    />
+  );
+
   return (
-    <Stack h="100%" gap="sm">
-      <Group justify="space-between" align="center" wrap="wrap" gap="xs">
-        <Title order={2} size="h3">
-          {flowName ?? 'All flows'}
-          {filter.q && (
-            <Text span c="dimmed" fw={400} size="lg">
-              {' '}
-              · search “{filter.q}”
-            </Text>
-          )}
-        </Title>
-        <Group gap="sm" wrap="nowrap">
-          {query.isFetching && !query.isPending && <Loader size="xs" aria-label="Refreshing" />}
-          <Button
-            variant="default"
-            size="sm"
-            leftSection={<IconUpload size={16} aria-hidden />}
-            onClick={openImport}
-          >
-            Import
-          </Button>
-          <ExportMenu
-            filter={filter}
-            filtered={filtered}
-            total={total}
-            exact={exact}
-            everything={everything}
-          />
-          <MatchActions
-            total={total}
-            exact={exact}
-            loading={query.isPlaceholderData || query.isPending}
-            onBulkDelete={() =>
-              total && openBulkDelete({ count: exact ? total : undefined, filter, conditions })
-            }
-          />
-        </Group>
-      </Group>
-      <FilterBar filters={filters} />
-      <div style={{ display: 'flex', flex: 1, minHeight: 0, gap: 'var(--mantine-spacing-sm)' }}>
-        <Paper
-          withBorder
-          style={{
-            width: wide ? 440 : undefined,
-            flex: wide ? undefined : 1,
-            flexShrink: 0,
-            overflow: 'hidden',
-            // Narrow window: the open conversation takes the place of the list (kept mounted, so its place stays).
-            display: !wide && open ? 'none' : undefined,
-          }}
-        >
-          <SessionList
-            query={query}
-            resetKey={JSON.stringify(listInput)}
-            by={filters.by}
-            filtered={filtered}
-            onClearFilters={() => setFilters({ range: 'all', from: undefined, to: undefined, q: undefined })}
-          />
-        </Paper>
-        <Paper
-          withBorder
-          style={{ flex: 1, minWidth: 0, overflow: 'hidden', display: !wide && !open ? 'none' : undefined }}
-        >
-          {open ? (
-            <Suspense fallback={<Loader m="md" aria-label="Loading conversation" />}>
-              <ConversationView
-                key={sessionKeyOf(open)}
-                flowId={open.flowId}
-                sessionId={open.sessionId}
-                onClose={() => openSession(undefined)}
-              />
-            </Suspense>
-          ) : (
-            <Empty
-              mt={80}
-              icon={<IconMessages aria-hidden />}
-              title="No conversation open"
-              description="Pick one from the list (arrow keys and Enter work too)."
+    <div style={{ ...GRID[layout], display: 'grid', height: '100%', gap: 'var(--mantine-spacing-sm)' }}>
+      <div style={{ gridArea: 'head', minWidth: 0, display: layout === 'conversation' ? 'none' : undefined }}>
+        <ListHeader
+          title={flowName ?? 'All flows'}
+          search={filter.q}
+          refreshing={query.isFetching && !query.isPending}
+          iconOnly={side}
+          exportMenu={
+            <ExportMenu
+              filter={filter}
+              filtered={filtered}
+              total={total}
+              exact={exact}
+              everything={everything}
+              iconOnly={side}
             />
-          )}
-        </Paper>
+          }
+          // Beside a conversation the count goes to the filters' row.
+          end={
+            side ? (
+              deleteMatching
+            ) : (
+              <>
+                {count}
+                {deleteMatching}
+              </>
+            )
+          }
+        />
       </div>
-    </Stack>
+      <div
+        style={{ gridArea: 'filters', minWidth: 0, display: layout === 'conversation' ? 'none' : undefined }}
+      >
+        {side ? <CompactFilters filters={filters} end={count} /> : <FilterBar filters={filters} />}
+      </div>
+      <Paper
+        withBorder
+        style={{
+          gridArea: 'list',
+          minWidth: 0,
+          minHeight: 0,
+          overflow: 'hidden',
+          display: layout === 'conversation' ? 'none' : undefined,
+        }}
+      >
+        <SessionList
+          query={query}
+          resetKey={JSON.stringify(listInput)}
+          by={filters.by}
+          filtered={filtered}
+          onClearFilters={() => setFilters({ range: 'all', from: undefined, to: undefined, q: undefined })}
+        />
+      </Paper>
+      <Paper
+        withBorder
+        style={{
+          gridArea: 'open',
+          minWidth: 0,
+          minHeight: 0,
+          overflow: 'hidden',
+          display: layout === 'list' ? 'none' : undefined,
+        }}
+      >
+        {open ? (
+          <Suspense fallback={<Loader m="md" aria-label="Loading conversation" />}>
+            <ConversationView
+              key={sessionKeyOf(open)}
+              flowId={open.flowId}
+              sessionId={open.sessionId}
+              onClose={closeSession}
+            />
+          </Suspense>
+        ) : (
+          <Empty
+            mt={80}
+            icon={<IconMessages aria-hidden />}
+            title="No conversation open"
+            description="Pick one from the list (arrow keys and Enter work too)."
+          />
+        )}
+      </Paper>
+    </div>
   );
 }
+
+/** Where the title row, the filters, the list and the open conversation (or its placeholder) go. */
+const GRID: Record<'wide' | 'side' | 'list' | 'conversation', CSSProperties> = {
+  wide: {
+    gridTemplateAreas: '"head head" "filters filters" "list open"',
+    gridTemplateColumns: 'minmax(320px, 440px) minmax(0, 1fr)',
+    gridTemplateRows: 'auto auto minmax(0, 1fr)',
+  },
+  side: {
+    gridTemplateAreas: '"head open" "filters open" "list open"',
+    gridTemplateColumns: 'clamp(300px, 36%, 420px) minmax(0, 1fr)',
+    gridTemplateRows: 'auto auto minmax(0, 1fr)',
+  },
+  list: {
+    gridTemplateAreas: '"head" "filters" "list"',
+    gridTemplateColumns: 'minmax(0, 1fr)',
+    gridTemplateRows: 'auto auto minmax(0, 1fr)',
+  },
+  // The others are hidden (display: none), so they take no place.
+  conversation: {
+    gridTemplateAreas: '"open"',
+    gridTemplateColumns: 'minmax(0, 1fr)',
+    gridTemplateRows: 'minmax(0, 1fr)',
+  },
+};

@@ -1,4 +1,4 @@
-import { Button, Menu } from '@mantine/core';
+import { ActionIcon, Button, Menu, Tooltip } from '@mantine/core';
 import { IconBraces, IconDownload, IconMarkdown } from '@tabler/icons-react';
 import type { SessionFilterInput } from '../../../shared/schemas/sessions';
 import { matchCount, conversations as plural } from '../lib/count';
@@ -11,6 +11,7 @@ export function ExportMenu({
   total,
   exact,
   everything,
+  iconOnly = false,
 }: {
   filter: SessionFilterInput;
   /** Whether the list is filtered (else "matching" and "everything" are the same). */
@@ -21,6 +22,8 @@ export function ExportMenu({
   exact: boolean;
   /** How many conversations there are in all (for progress), when known. */
   everything: number | undefined;
+  /** An icon button named "Export" (where the list is narrow). */
+  iconOnly?: boolean;
 }) {
   const matching =
     total === undefined || !exact ? 'the matching conversations' : `the ${plural(total)} matching`;
@@ -29,9 +32,17 @@ export function ExportMenu({
   return (
     <Menu position="bottom-end" withinPortal>
       <Menu.Target>
-        <Button variant="default" size="sm" leftSection={<IconDownload size={16} aria-hidden />}>
-          Export
-        </Button>
+        {iconOnly ? (
+          <Tooltip label="Export conversations">
+            <ActionIcon variant="default" size="lg" aria-label="Export">
+              <IconDownload size={18} aria-hidden />
+            </ActionIcon>
+          </Tooltip>
+        ) : (
+          <Button variant="default" size="sm" leftSection={<IconDownload size={16} aria-hidden />}>
+            Export
+          </Button>
+        )}
       </Menu.Target>
       <Menu.Dropdown>
         {filtered && (
