@@ -22,7 +22,7 @@ import { type Call, measureLatency } from './latency';
 import { runLoad } from './load';
 import { memoryOf, rssSampler, startBaseline, startMnemo } from './processes';
 import { type Figure, line, markdown, table } from './report';
-import { firstRowsTimes } from './window';
+import { FIRST_SCRIPT_BASELINE, firstRowsTimes, firstScriptBytes } from './window';
 
 const SESSIONS = Number(process.env.MNEMO_BENCH_SESSIONS ?? 100_000);
 const MESSAGES = Number(process.env.MNEMO_BENCH_MESSAGES ?? 1_000_000);
@@ -437,6 +437,14 @@ async function windowFirstRows(webUrl: string): Promise<void> {
   } catch (error) {
     console.log(`  not measured: ${(error as Error).message.split('\n')[0]}`);
   }
+  const script = firstScriptBytes(path.resolve('out/renderer'));
+  record({
+    name: 'window, renderer first script (entry, preloads, their static imports)',
+    value: script.bytes,
+    unit: 'bytes',
+    target: { op: '<=', value: Math.round(FIRST_SCRIPT_BASELINE.bytes * 1.1) },
+    note: `110% of ${FIRST_SCRIPT_BASELINE.bytes.toLocaleString('en')} bytes at ${FIRST_SCRIPT_BASELINE.commit}; ${script.files.map((f) => path.basename(f)).join(', ')}`,
+  });
 }
 
 // Exits at once: kept-alive client sockets would otherwise hold the process open.

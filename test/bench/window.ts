@@ -1,7 +1,10 @@
 /**
- * SPEC 9's window figure: how long after navigation the first rows of the session list
- * are visible, in Chromium driven by Playwright against the served web UI.
+ * SPEC 9's window figures: how long after navigation the first rows of the session list
+ * are visible, in Chromium driven by Playwright against the served web UI; and how big the
+ * renderer's first script is.
  */
+import fs from 'node:fs';
+import path from 'node:path';
 import { chromium } from '@playwright/test';
 import { sessionList } from '../e2e/ui';
 import { CHROMIUM_ARGS, chromiumPath } from '../helpers/chromium';
@@ -30,4 +33,35 @@ export async function firstRowsTimes(webUrl: string, runs: number): Promise<numb
   } finally {
     await browser.close();
   }
+}
+
+/**
+ * The first script's size before issue 14 (commit baa05bb, built with `npx electron-vite
+ * build`): what loads lazily may grow, the first script by at most 10%.
+ */
+export const FIRST_SCRIPT_BASELINE = { commit: 'baa05bb', bytes: 681_000 };
+
+/**
+ * The bytes of JavaScript the page needs before its first render: the module script that
+ * the built index.html loads, the chunks it preloads, and what those import statically
+ * (`import … from "./x.js"`, `import "./x.js"`), not the chunks loaded with import().
+ */
+export function firstScriptBytes(rendererDir: string): { bytes: number; files: string[] } {
+  const html = fs.readFileSync(path.join(rendererDir, 'index.html'), 'utf8');
+  const linked = [
+    ...html.matchAll(/<script\b[^>]*\btype="module"[^>]*\bsrc="([^"]+)"/g),
+    ...html.matchAll(/<link\b[^>]*\brel="modulepreload"[^>]*\bhref="([^"]+)"/g),
+  ].map((m) => path.resolve(rendererDir, m[1] ?? ''));
+  const seen = new Set<string>();
+  const pending = [...linked];
+  for (let file = pending.pop(); file !== undefined; file = pending.pop()) {
+    if (seen.has(file)) continue;
+    seen.add(file);
+    const code = fs.readFileSync(file, 'utf8');
+    for (const m of code.matchAll(/\b(?:from|import)\s*["'](\.{1,2}\/[^"']+)["']/g)) {
+      pending.push(path.resolve(path.dirname(file), m[1] ?? ''));
+    }
+  }
+  const files = [...seen];
+  return { bytes: files.reduce((sum, f) => sum + fs.statSync(f).size, 0), files };
 }
