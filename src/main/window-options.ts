@@ -54,8 +54,11 @@ export function trustedPage(
   };
 }
 
-/** Links worth handing to the system browser: http(s) only (never file:, javascript:, custom schemes). */
-export const isExternalLink = (url: string): boolean => /^https?:\/\//i.test(url);
+/**
+ * Links worth handing to the system: http(s) pages and mailto: addresses (a message's links
+ * open there). Never file:, javascript:, data: or other schemes.
+ */
+export const isExternalLink = (url: string): boolean => /^(?:https?:\/\/|mailto:)/i.test(url);
 
 /** The part of WebContents the guards use (a fake in unit tests). */
 export interface GuardedContents {
@@ -64,8 +67,8 @@ export interface GuardedContents {
 }
 
 /**
- * No new windows and no navigation away from Mnemo's page; an http(s) link opens in the
- * system browser instead.
+ * No new windows and no navigation away from Mnemo's page; an http(s) or mailto: link opens
+ * in the system browser (or mail program) instead.
  */
 export function guardNavigation(
   contents: GuardedContents,
