@@ -183,17 +183,26 @@ describe('navigation and new windows', () => {
     expect(page.navigate(`${INDEX_URL}#/trash`)).toBe(false);
   });
 
-  it('denies every window.open, trusted URL included; only http(s) reach the system browser', () => {
+  it('denies every window.open, trusted URL included; only http(s) and mailto reach the system', () => {
     opened.length = 0;
-    for (const url of ['https://example.com/doc', INDEX_URL, 'file:///etc/passwd', 'about:blank']) {
+    for (const url of [
+      'https://example.com/doc',
+      'mailto:someone@example.com',
+      INDEX_URL,
+      'file:///etc/passwd',
+      'javascript:alert(1)',
+      'about:blank',
+    ]) {
       expect(page.open(url)).toEqual({ action: 'deny' });
     }
-    expect(opened).toEqual(['https://example.com/doc']);
+    expect(opened).toEqual(['https://example.com/doc', 'mailto:someone@example.com']);
   });
 
-  it('treats only http and https as external links', () => {
+  it('treats only http, https and mailto as external links', () => {
     expect(isExternalLink('HTTPS://example.com')).toBe(true);
-    expect(isExternalLink('mailto:a@b.c')).toBe(false);
+    expect(isExternalLink('mailto:a@b.c')).toBe(true);
+    expect(isExternalLink('file:///etc/passwd')).toBe(false);
+    expect(isExternalLink('javascript:alert(1)')).toBe(false);
     expect(isExternalLink('https:evil')).toBe(false);
   });
 });
