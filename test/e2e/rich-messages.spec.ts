@@ -15,6 +15,7 @@ const CODE = [
 ].join('\n');
 const ARABIC = 'مرحبا بك في منيمو، هذه رسالة باللغة العربية';
 const ENGLISH = 'And this paragraph is English, so it reads left to right.';
+const LINKS = 'Write to [the team](mailto:team@example.com), never [run this](javascript:alert(1)).';
 const RICH_ANSWER = [
   '**Scores** so far:',
   '',
@@ -31,10 +32,14 @@ const RICH_ANSWER = [
   '```ts',
   CODE,
   '```',
+  '',
+  `| ${Array.from({ length: 30 }, (_, i) => `Column ${i + 1}`).join(' | ')} |`,
+  `| ${Array.from({ length: 30 }, () => '---').join(' | ')} |`,
+  `| ${Array.from({ length: 30 }, (_, i) => `value ${i + 1}`).join(' | ')} |`,
 ].join('\n');
 /** About 60 KB: numbered paragraphs, so the folded part and the whole differ visibly. */
 const LONG = Array.from(
-  { length: 600 },
+  { length: 700 },
   (_, i) => `Paragraph ${i + 1}: the quick brown fox jumps over the lazy dog, again and again and again.`,
 ).join('\n\n');
 
@@ -42,7 +47,7 @@ const conversations: Conversation[] = [
   {
     sessionId: 'rich',
     messages: [
-      { role: 'user', content: `${ARABIC}\n\n${ENGLISH}`, at: now - 10 * MINUTE },
+      { role: 'user', content: `${ARABIC}\n\n${ENGLISH}\n\n${LINKS}`, at: now - 10 * MINUTE },
       { role: 'assistant', content: RICH_ANSWER, at: now - 9 * MINUTE },
     ],
   },
@@ -99,10 +104,21 @@ test('a rich answer: table, link, task list, strikethrough, highlighted code wit
   const pane = conversationPane(page);
   const answer = pane.getByRole('article', { name: /^Assistant message/ });
 
-  const table = answer.getByRole('table');
+  const table = answer.getByRole('table').first();
   await expect(table).toBeVisible();
   await expect(table.getByRole('columnheader')).toHaveText(['Name', 'Score']);
   await expect(table.getByRole('cell')).toHaveText(['Ann', '42', 'Bob', '7']);
+
+  // A wide table scrolls sideways inside the message; the message stays inside the pane.
+  const wide = answer.getByRole('table').nth(1);
+  await expect(wide.getByRole('columnheader')).toHaveCount(30);
+  const scroller = wide.locator('xpath=..');
+  expect(await scroller.evaluate((el) => el.scrollWidth > el.clientWidth)).toBe(true);
+  const paneBox = await pane.boundingBox();
+  const answerBox = await answer.boundingBox();
+  expect((answerBox?.x ?? 0) + (answerBox?.width ?? 0)).toBeLessThanOrEqual(
+    (paneBox?.x ?? 0) + (paneBox?.width ?? 0),
+  );
 
   const link = answer.getByRole('link', { name: 'https://example.com/scores' });
   await expect(link).toHaveAttribute('href', 'https://example.com/scores');
@@ -137,8 +153,18 @@ test('a rich answer: table, link, task list, strikethrough, highlighted code wit
   await expect(answer.getByRole('button', { name: 'Message copied' })).toBeVisible();
   expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(RICH_ANSWER);
 
-  // Each paragraph finds its own direction; code stays left to right.
+  // mailto: links leave the app too; a javascript: link loses its address.
   const question = pane.getByRole('article', { name: /^User message/ });
+  await expect(question.getByRole('link', { name: 'the team' })).toHaveAttribute(
+    'href',
+    'mailto:team@example.com',
+  );
+  await expect(question.getByRole('link', { name: 'the team' })).toHaveAttribute('target', '_blank');
+  expect(await question.locator('a', { hasText: 'run this' }).getAttribute('href')).not.toMatch(
+    /javascript/i,
+  );
+
+  // Each paragraph finds its own direction; code stays left to right.
   const direction = (l: Locator) => l.evaluate((el) => getComputedStyle(el).direction);
   const arabic = question.locator('p', { hasText: ARABIC });
   const english = question.locator('p', { hasText: ENGLISH });
@@ -170,7 +196,7 @@ test('a 60 KB message opens folded with "Show all", and "Raw" shows its plain te
   // Folded: only the first part is rendered, fading out, above "Show all".
   const showAll = message.getByRole('button', { name: 'Show all' });
   await expect(showAll).toBeVisible();
-  await expect(message).not.toContainText('Paragraph 600:');
+  await expect(message).not.toContainText('Paragraph 700:');
   const foldedHeight = (await message.boundingBox())?.height ?? 0;
   expect(foldedHeight).toBeGreaterThan(0);
 
@@ -181,7 +207,7 @@ test('a 60 KB message opens folded with "Show all", and "Raw" shows its plain te
   expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(LONG);
 
   await showAll.click();
-  await expect(message).toContainText('Paragraph 600:');
+  await expect(message).toContainText('Paragraph 700:');
   await expect(message.getByRole('button', { name: 'Show less' })).toBeVisible();
   await expect.poll(async () => (await message.boundingBox())?.height ?? 0).toBeGreaterThan(foldedHeight * 2);
 
