@@ -1,4 +1,5 @@
 import { Button, Group, Text } from '@mantine/core';
+import { LongMarkdown } from './LongMarkdown';
 import { Markdown } from './Markdown';
 import classes from './MessageBody.module.css';
 
@@ -35,6 +36,8 @@ export function MessageBody({ content, raw, expanded, onExpandedChange }: Props)
           <pre className={classes.raw} dir="auto" data-testid="raw-text">
             {shown}
           </pre>
+        ) : long && expanded ? (
+          <LongMarkdown text={content} partSize={FOLD_CHARS} />
         ) : (
           <Markdown text={shown} />
         )}
