@@ -179,7 +179,7 @@ export const operations = {
   getSession: op({
     method: 'GET',
     path: '/api/v1/sessions/:flowId/:sessionId',
-    summary: 'One conversation with its messages, oldest first, paged',
+    summary: 'One conversation with its messages, paged: oldest first, or newest first with sort=DESC',
     params: SessionKey,
     query: SessionDetailQuery,
     output: SessionDetail,
