@@ -61,9 +61,11 @@ function clippedText(page: Page): Promise<string[]> {
       return box.width > 0 && box.height > 0 && getComputedStyle(el).visibility !== 'hidden';
     };
     const clipped: string[] = [];
-    for (const control of document.querySelectorAll('button, a, [role=button], [role=tab], label')) {
+    for (const control of Array.from(
+      document.querySelectorAll('button, a, [role=button], [role=tab], label'),
+    )) {
       if (!shown(control)) continue;
-      for (const el of [control, ...control.querySelectorAll('*')]) {
+      for (const el of [control, ...Array.from(control.querySelectorAll('*'))]) {
         if (!(el instanceof HTMLElement) || !shown(el)) continue;
         if (el !== control && !el.textContent?.trim()) continue;
         if (getComputedStyle(el).display === 'inline') continue;

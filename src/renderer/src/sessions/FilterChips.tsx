@@ -53,7 +53,11 @@ export function FilterChips({ chips }: { chips: Chip[] }) {
           role="listitem"
           withRemoveButton
           onRemove={chip.remove}
-          removeButtonProps={{ 'aria-label': `Remove filter ${chip.label}`, 'aria-hidden': false, tabIndex: 0 }}
+          removeButtonProps={{
+            'aria-label': `Remove filter ${chip.label}`,
+            'aria-hidden': false,
+            tabIndex: 0,
+          }}
           title={chip.label}
           maw={200}
         >
