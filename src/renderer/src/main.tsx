@@ -3,7 +3,8 @@ import './api/firstRequests';
 import '@mantine/core/styles.css';
 import '@mantine/dates/styles.css';
 import '@mantine/notifications/styles.css';
-import { createTheme, MantineProvider } from '@mantine/core';
+import './global.css';
+import { MantineProvider } from '@mantine/core';
 import { DatesProvider } from '@mantine/dates';
 import { ModalsProvider } from '@mantine/modals';
 import { Notifications } from '@mantine/notifications';
@@ -15,11 +16,11 @@ import { App } from './App';
 import { ApiProvider } from './api/context';
 import { client, firstRequests } from './api/firstRequests';
 import { FIRST_PAGE, queryKeys } from './api/queries';
+import { cssVariablesResolver, theme } from './theme';
 
 /** How long the first render waits for the first view's answers (usually there by then); a slow server gets the loading state. */
 const FIRST_ANSWERS_WAIT_MS = 300;
 
-const theme = createTheme({ primaryColor: 'indigo', defaultRadius: 'md' });
 // Once more after a network or server failure; a 4xx answer will not change by asking again.
 const retry = (failures: number, error: Error) =>
   failures < 1 && !(error instanceof ApiError && error.status >= 400 && error.status < 500);
@@ -76,7 +77,7 @@ function render() {
   if (!root) throw new Error('no #root element');
   createRoot(root).render(
     <StrictMode>
-      <MantineProvider theme={theme} defaultColorScheme="auto">
+      <MantineProvider theme={theme} cssVariablesResolver={cssVariablesResolver} defaultColorScheme="auto">
         <DatesProvider settings={{ firstDayOfWeek: 1 }}>
           <QueryClientProvider client={queryClient}>
             <ApiProvider value={client}>
