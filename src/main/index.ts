@@ -1,6 +1,8 @@
 /** Electron entry: the store, the HTTP API on 127.0.0.1 and the window. */
 import path from 'node:path';
 import { app, BrowserWindow, dialog, ipcMain, safeStorage, shell } from 'electron';
+// electron-vite copies the file next to the built main process and gives its path.
+import icon from '../../resources/icon.png?asset';
 import { EVENT_CHANNEL } from '../shared/schemas/events';
 import { readServeConfig } from './config';
 import { type Mnemo, startMnemo } from './core';
@@ -20,7 +22,7 @@ export const isTrustedSender = trustedPage(rendererIndex, devServerUrl);
 const openExternal = (url: string) => void shell.openExternal(url);
 
 function createWindow(): BrowserWindow {
-  const win = new BrowserWindow(mainWindowOptions(path.join(__dirname, '../preload/index.js')));
+  const win = new BrowserWindow(mainWindowOptions(path.join(__dirname, '../preload/index.js'), icon));
   win.once('ready-to-show', () => win.show());
   guardNavigation(win.webContents, isTrustedSender, openExternal);
   if (devServerUrl) void win.loadURL(devServerUrl);

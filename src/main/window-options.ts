@@ -6,8 +6,10 @@
 import { pathToFileURL } from 'node:url';
 import type { BrowserWindowConstructorOptions, HandlerDetails, WindowOpenHandlerResponse } from 'electron';
 
-export function mainWindowOptions(preload: string): BrowserWindowConstructorOptions {
+/** `icon`: the window's icon file (the taskbar and window list show it on Linux and Windows; macOS takes the app bundle's). */
+export function mainWindowOptions(preload: string, icon?: string): BrowserWindowConstructorOptions {
   return {
+    ...(icon ? { icon } : {}),
     width: 1280,
     height: 820,
     minWidth: 720,
