@@ -48,7 +48,7 @@ test('"Delete N matching" states N, deletes exactly those, and refuses when the 
   await remember(mnemo, 'alpha-4', 'user', 'alpha report 4');
   await dialog.getByRole('button', { name: 'Delete 3 conversations' }).click();
   await expect(dialog.getByRole('alert')).toContainText('nothing was deleted');
-  await dialog.getByRole('button', { name: 'Close' }).click();
+  await dialog.getByRole('button', { name: 'Close', exact: true }).click();
   expect((await apiGet<SessionList>(mnemo, '/api/v1/sessions')).total).toBe(5);
 
   await expect(page.getByTestId('match-count')).toHaveText('4 conversations');

@@ -69,7 +69,7 @@ test('import a Flowise export with the file picker, then the same file again (no
     /Added 4 messages in 2 conversations and 1 new flow\./,
   );
   await page.screenshot({ path: 'test-results/screenshots/import-done.png' });
-  await dialog.getByRole('button', { name: 'Close' }).click();
+  await dialog.getByRole('button', { name: 'Close', exact: true }).click();
 
   await expect.poll(() => rowTitles(page)).toEqual(['Draft a refund note', 'Where is parcel 1182?']);
   await sessionList(page)
@@ -135,7 +135,7 @@ test('a Sim array dropped on the drop zone; a bad file is refused whole, naming 
   await expect(dialog.getByTestId('import-result')).toHaveText(
     /Added 1 message in 1 conversation and 1 new flow\./,
   );
-  await dialog.getByRole('button', { name: 'Close' }).click();
+  await dialog.getByRole('button', { name: 'Close', exact: true }).click();
   await expect.poll(() => rowTitles(page)).toEqual(['Sim says hi']);
 });
 
@@ -169,7 +169,7 @@ test('export the current filter, everything, and one conversation', async ({ pag
   const exported = page.getByRole('dialog', { name: /Export the 2 conversations matching as JSON/ });
   await expect(exported.getByRole('status')).toContainText('Saved mnemo-export-');
   await page.screenshot({ path: 'test-results/screenshots/export-done.png' });
-  await exported.getByRole('button', { name: 'Close' }).click();
+  await exported.getByRole('button', { name: 'Close', exact: true }).click();
 
   await page.getByRole('button', { name: 'Export', exact: true }).click();
   downloading = page.waitForEvent('download');
@@ -178,7 +178,7 @@ test('export the current filter, everything, and one conversation', async ({ pag
   const md = await read(download);
   expect(md.match(/^## /gm)).toHaveLength(3);
   expect(md).toContain('### Assistant');
-  await page.getByRole('dialog').getByRole('button', { name: 'Close' }).click();
+  await page.getByRole('dialog').getByRole('button', { name: 'Close', exact: true }).click();
 
   await page.getByRole('searchbox', { name: 'Search messages' }).fill('');
   await sessionList(page)
