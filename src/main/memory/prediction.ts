@@ -13,6 +13,7 @@ import type { MessageRecord, Store } from '../store';
 import { readResponder } from './flows';
 import type { ServiceContext } from './index';
 import { type ChatTurn, createResponder, type Responder } from './responders';
+import { RunningTurns } from './running-turns';
 import { toApiMessage } from './sessions';
 import { TurnLock } from './turn-lock';
 
@@ -64,6 +65,8 @@ export interface Turn {
   history?: ChatTurn[];
   /** The caller went away: stop, store nothing. */
   signal?: AbortSignal;
+  /** The window's stream id, so its Stop button can find this turn. */
+  requestId?: string;
   onToken?: (text: string) => void;
 }
 
@@ -75,6 +78,17 @@ export interface TurnResult {
 // One lock per store, shared by every service built on it (the HTTP routes and the
 // native handlers each build their own service from the same context).
 const locks = new WeakMap<Store, TurnLock>();
+const runningTurns = new WeakMap<Store, RunningTurns>();
+
+/** The turns running on a store, for stop buttons (Flowise's abort route, the window's Stop). */
+export function runningTurnsOf(store: Store): RunningTurns {
+  let running = runningTurns.get(store);
+  if (!running) {
+    running = new RunningTurns();
+    runningTurns.set(store, running);
+  }
+  return running;
+}
 
 function lockOf(store: Store): TurnLock {
   let lock = locks.get(store);
@@ -88,6 +102,7 @@ function lockOf(store: Store): TurnLock {
 export function createPredictionService(context: ServiceContext) {
   const { store, events, secrets } = context;
   const lock = lockOf(store);
+  const running = runningTurnsOf(store);
 
   async function flowResponder(flowId: string): Promise<{ config: ResponderConfig; responder: Responder }> {
     const flow = await store.getFlow(flowId);
@@ -118,7 +133,25 @@ export function createPredictionService(context: ServiceContext) {
   /** One question and its answer; stored only when the answer is complete and the caller still there. */
   async function takeTurn(turn: Turn): Promise<TurnResult> {
     const { config, responder } = await flowResponder(turn.flowId);
-    const signal = turn.signal ?? new AbortController().signal;
+    const stop = new AbortController();
+    const signal = turn.signal ? AbortSignal.any([turn.signal, stop.signal]) : stop.signal;
+    const finished = running.start(
+      { flowId: turn.flowId, chatId: turn.chatId, requestId: turn.requestId },
+      stop,
+    );
+    try {
+      return await answerAndStore(turn, config, responder, signal);
+    } finally {
+      finished();
+    }
+  }
+
+  async function answerAndStore(
+    turn: Turn,
+    config: ResponderConfig,
+    responder: Responder,
+    signal: AbortSignal,
+  ): Promise<TurnResult> {
     return lock.run(turn.flowId, turn.sessionId, async () => {
       signal.throwIfAborted();
       const startedAt = Date.now();
@@ -184,6 +217,7 @@ export function createPredictionService(context: ServiceContext) {
         chatId: sessionId,
         question: content,
         chatType: 'INTERNAL',
+        requestId,
         onToken,
       });
       return { question: toApiMessage(question), answer: toApiMessage(answer) };
