@@ -120,7 +120,12 @@ export function SessionsView() {
       <div
         style={{ gridArea: 'filters', minWidth: 0, display: layout === 'conversation' ? 'none' : undefined }}
       >
-        {side ? <CompactFilters filters={filters} end={count} /> : <FilterBar filters={filters} />}
+        {/* The full filter bar only where there is room for it and the list beside it. */}
+        {layout === 'wide' ? (
+          <FilterBar filters={filters} />
+        ) : (
+          <CompactFilters filters={filters} end={side ? count : undefined} />
+        )}
       </div>
       <Paper
         withBorder
