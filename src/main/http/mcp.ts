@@ -7,9 +7,9 @@
 import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Handlers } from '../../shared/contract';
+import { createMcpServer } from '../mcp/server';
 import type { ServiceContext } from '../memory';
 import { conversationService } from '../memory/conversations';
-import { createMcpServer } from '../mcp/server';
 import { errorBody } from './errors';
 
 export interface McpRouteOptions {

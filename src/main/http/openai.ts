@@ -98,7 +98,11 @@ export async function openAiRoutes(app: FastifyInstance, options: { context: Ser
       const body = request.body;
       const sessionId = request.headers[SESSION_HEADER] ?? body.user;
       const { context, question } = splitMessages(body.messages);
-      const meta = { id: `chatcmpl-${randomUUID()}`, created: Math.floor(Date.now() / 1000), model: body.model };
+      const meta = {
+        id: `chatcmpl-${randomUUID()}`,
+        created: Math.floor(Date.now() / 1000),
+        model: body.model,
+      };
 
       const disconnect = new AbortController();
       reply.raw.on('close', () => {
@@ -111,10 +115,14 @@ export async function openAiRoutes(app: FastifyInstance, options: { context: Ser
           .catch((error: unknown) => {
             if (signal.aborted) throw signal.reason;
             if (error instanceof HttpError && error.statusCode === 404) {
-              throw new HttpError(404, `model "${body.model}" is not a Mnemo flow; GET /v1/models lists them`, {
-                param: 'model',
-                code: 'model_not_found',
-              });
+              throw new HttpError(
+                404,
+                `model "${body.model}" is not a Mnemo flow; GET /v1/models lists them`,
+                {
+                  param: 'model',
+                  code: 'model_not_found',
+                },
+              );
             }
             throw error;
           });
@@ -148,7 +156,8 @@ export async function openAiRoutes(app: FastifyInstance, options: { context: Ser
           reply.raw.destroy();
           return reply;
         }
-        if (!(error instanceof HttpError)) request.log.error({ err: error }, 'streamed chat completion failed');
+        if (!(error instanceof HttpError))
+          request.log.error({ err: error }, 'streamed chat completion failed');
         stream.fail(
           error instanceof HttpError
             ? { message: error.message, type: 'server_error' }

@@ -65,7 +65,7 @@ export function createMcpServer(services: McpServices): McpServer {
     { name: 'mnemo', version: services.version },
     {
       instructions:
-        "Mnemo keeps conversations (sessions) grouped by flow. Search or list them to find one, then read it with get_conversation (newest messages first fetched, shown oldest to newest; page back with nextCursor). Times are ISO 8601 UTC.",
+        'Mnemo keeps conversations (sessions) grouped by flow. Search or list them to find one, then read it with get_conversation (newest messages first fetched, shown oldest to newest; page back with nextCursor). Times are ISO 8601 UTC.',
       // A call's arguments: a message and a few filters, never thousands of elements.
       maxToolInputElements: 1000,
     },
@@ -76,7 +76,8 @@ export function createMcpServer(services: McpServices): McpServer {
     try {
       return await work();
     } catch (error) {
-      if (error instanceof HttpError) return { content: [{ type: 'text', text: error.message }], isError: true };
+      if (error instanceof HttpError)
+        return { content: [{ type: 'text', text: error.message }], isError: true };
       services.logError(error);
       return { content: [{ type: 'text', text: 'internal error in Mnemo; see its log' }], isError: true };
     }
@@ -139,7 +140,7 @@ export function createMcpServer(services: McpServices): McpServer {
     {
       title: 'Add a message',
       description:
-        "Adds one message (user, assistant or system) to the end of a conversation, creating the conversation if it does not exist. The flow must exist. Open Mnemo windows show it at once.",
+        'Adds one message (user, assistant or system) to the end of a conversation, creating the conversation if it does not exist. The flow must exist. Open Mnemo windows show it at once.',
       inputSchema: AppendMessageInput,
       annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false },
     },

@@ -82,7 +82,11 @@ export function conversationService(context: Pick<ServiceContext, 'store' | 'eve
     },
 
     /** One message appended to a conversation of an existing flow (creating the conversation); chatType EXTERNAL. */
-    async append(flowId: string, sessionId: string, message: { role: Role; content: string }): Promise<MessageRecord> {
+    async append(
+      flowId: string,
+      sessionId: string,
+      message: { role: Role; content: string },
+    ): Promise<MessageRecord> {
       await assertFlow(flowId);
       const { messages } = await store.appendMessages(flowId, sessionId, [
         { ...message, chatType: 'EXTERNAL', chatId: sessionId, createdAt: Date.now() },

@@ -15,7 +15,9 @@ const cursor = z
   .describe('nextCursor from the previous call, to go on where it stopped');
 
 const sessionKey = {
-  flowId: FlowId.default(DEFAULT_FLOW_ID).describe('the flow the conversation belongs to ("default" if not given)'),
+  flowId: FlowId.default(DEFAULT_FLOW_ID).describe(
+    'the flow the conversation belongs to ("default" if not given)',
+  ),
   sessionId: SessionId.describe('the conversation id within its flow (case-sensitive, verbatim)'),
 };
 
@@ -25,7 +27,7 @@ export const SearchConversationsInput = z.object({
     .min(1)
     .max(1000)
     .describe(
-      'words to find, as the window\'s search box takes them: every word must occur in a message or the title (case- and accent-insensitive); quotes and operators are plain text',
+      "words to find, as the window's search box takes them: every word must occur in a message or the title (case- and accent-insensitive); quotes and operators are plain text",
     ),
   flowId: SessionFilter.shape.flowId.describe('only conversations of this flow'),
   startDate: SessionFilter.shape.startDate.describe(
@@ -43,7 +45,9 @@ export const ListConversationsInput = z.object({
   startDate: SearchConversationsInput.shape.startDate,
   endDate: SearchConversationsInput.shape.endDate,
   sort: SessionListQuery.shape.sort.describe('DESC: newest first (default); ASC: oldest first'),
-  by: SessionListQuery.shape.by.describe('sort by the last message (updated, default) or the first (created)'),
+  by: SessionListQuery.shape.by.describe(
+    'sort by the last message (updated, default) or the first (created)',
+  ),
   limit: z.number().int().min(1).max(100).default(20).describe('conversations to return, 1-100'),
   cursor,
 });
