@@ -51,7 +51,8 @@ function send(door: (typeof doors)[number], headers: Record<string, string>) {
 const host = () => `127.0.0.1:${server.port}`;
 const key = () => `Bearer ${server.key}`;
 const storedMessages = async () =>
-  (await server.mnemo.store.listMessages({ flowId: 'default', sessionId: 'door-check' }, { order: 'ASC' })).length;
+  (await server.mnemo.store.listMessages({ flowId: 'default', sessionId: 'door-check' }, { order: 'ASC' }))
+    .length;
 
 describe('the key and the Host check on /mcp and /v1', () => {
   for (const door of doors) {

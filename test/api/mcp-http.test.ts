@@ -234,7 +234,8 @@ describe('MCP over streamable HTTP with the SDK Client', () => {
       'mnemo://flows/{flowId}/sessions/{sessionId}',
     ]);
     const read = await client.readResource({ uri: 'mnemo://flows/default/sessions/trip-1' });
-    const page = JSON.parse(String(read.contents[0]?.text)) as Page;
+    const first = read.contents[0];
+    const page = JSON.parse(first && 'text' in first ? first.text : '') as Page;
     expect(page.messages.map((m) => m.role)).toEqual(['user', 'assistant']);
     await expect(client.readResource({ uri: 'mnemo://flows/default/sessions/absent' })).rejects.toThrow(
       /no conversation "absent"/,

@@ -25,7 +25,9 @@ export function errorBody(
   extra: Record<string, unknown> = {},
 ) {
   if (request.url.startsWith('/api/memory')) return { success: false, error: message, ...extra };
-  if (request.url.startsWith('/v1/')) return openAiError(statusCode, message, extra);
+  // The route the router chose, when it chose one: /V1/models or //v1/models reach it too.
+  if ((request.routeOptions.url ?? request.url).startsWith('/v1/'))
+    return openAiError(statusCode, message, extra);
   return { statusCode, success: false, message, ...extra };
 }
 

@@ -17,7 +17,6 @@ import {
   type ChatCompletionMessage,
   contentText,
   ModelList,
-  OpenAiErrorBody,
   SESSION_HEADER,
 } from '../../shared/schemas/openai';
 import type { ServiceContext } from '../memory';
@@ -26,8 +25,6 @@ import { createPredictionService } from '../memory/prediction';
 import type { ChatTurn } from '../memory/responders';
 import { HttpError } from './errors';
 import { OpenAiEventStream } from './openai-stream';
-
-const errors = { 400: OpenAiErrorBody, 401: OpenAiErrorBody, 404: OpenAiErrorBody };
 
 /** The question (the last message, which must be the user's) and what came before it. */
 function splitMessages(messages: ChatCompletionMessage[]): { context: ChatTurn[]; question: string } {
@@ -63,7 +60,7 @@ export async function openAiRoutes(app: FastifyInstance, options: { context: Ser
         operationId: 'openAiListModels',
         summary: 'The flows, as OpenAI-style models (the model names the flow)',
         tags: ['openai'],
-        response: { 200: ModelList, 401: OpenAiErrorBody },
+        response: { 200: ModelList },
       },
     },
     async () => {
@@ -91,7 +88,7 @@ export async function openAiRoutes(app: FastifyInstance, options: { context: Ser
         tags: ['openai'],
         headers: ChatCompletionHeaders,
         body: ChatCompletionBody,
-        response: { 200: ChatCompletion, ...errors },
+        response: { 200: ChatCompletion },
       },
     },
     async (request, reply) => {
