@@ -286,6 +286,48 @@ describe('errors in OpenAI shape', () => {
     expect(await stored(flowId, sessionId)).toEqual([]);
   });
 
+  it('an upstream failure after the stream began ends it with an error event the client throws; nothing is stored', async () => {
+    const flowId = await upstreamFlow();
+    const sessionId = `b-${randomUUID()}`;
+    upstream.behave({ kind: 'break', pieces: ['half', ' an'] });
+    const stream = await openai.chat.completions.create(
+      { model: flowId, stream: true, messages: [{ role: 'user', content: 'hi' }] },
+      { headers: { 'X-Session-Id': sessionId } },
+    );
+    let text = '';
+    const error = await (async () => {
+      for await (const chunk of stream) text += chunk.choices[0]?.delta.content ?? '';
+    })().catch((e: unknown) => e);
+    expect(text).toBe('half an');
+    expect(error).toBeInstanceOf(OpenAI.APIError);
+    expect(await stored(flowId, sessionId)).toEqual([]);
+  });
+
+  it('a client that goes away mid-stream stops the upstream answer, and nothing is stored', async () => {
+    const flowId = await upstreamFlow();
+    const sessionId = `d-${randomUUID()}`;
+    upstream.behave({ kind: 'stall', pieces: ['thinking'] });
+    const controller = new AbortController();
+    const stream = await openai.chat.completions.create(
+      { model: flowId, stream: true, messages: [{ role: 'user', content: 'hi' }] },
+      { headers: { 'X-Session-Id': sessionId }, signal: controller.signal },
+    );
+    const sent = upstream.requests.at(-1);
+    for await (const chunk of stream) {
+      if (chunk.choices[0]?.delta.content === 'thinking') break;
+    }
+    controller.abort();
+    await sent?.abandoned;
+    expect(await stored(flowId, sessionId)).toEqual([]);
+    // The session is free again: the next turn runs and is stored.
+    upstream.behave({ kind: 'answer', pieces: ['done'] });
+    await openai.chat.completions.create(
+      { model: flowId, messages: [{ role: 'user', content: 'again' }] },
+      { headers: { 'X-Session-Id': sessionId } },
+    );
+    expect((await stored(flowId, sessionId)).map((m) => m.content)).toEqual(['again', 'done']);
+  });
+
   it('the wrong key is an AuthenticationError', async () => {
     const stranger = new OpenAI({ baseURL: `${server.url}/v1`, apiKey: 'not-the-key', maxRetries: 0 });
     const error = await stranger.models.list().catch((e: unknown) => e);
