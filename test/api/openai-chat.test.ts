@@ -7,6 +7,7 @@
  * time. Errors come in OpenAI's shape, which the client turns into its own error classes.
  */
 import { randomUUID } from 'node:crypto';
+import { Validator } from '@seriousme/openapi-schema-validator';
 import OpenAI from 'openai';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { type FakeOpenAi, startFakeOpenAi } from '../helpers/fake-openai';
@@ -346,5 +347,8 @@ describe('OpenAPI', () => {
     expect(chat?.operationId).toBe('openAiChatCompletion');
     expect(JSON.stringify(chat?.requestBody)).toContain('messages');
     expect(JSON.stringify(chat)).toContain('x-session-id');
+    const checked = await new Validator().validate(JSON.stringify(doc));
+    expect(checked.errors ?? [], JSON.stringify(checked.errors)).toEqual([]);
+    expect(checked.valid).toBe(true);
   });
 });
