@@ -347,7 +347,7 @@ describe('OpenAPI', () => {
     expect(chat?.operationId).toBe('openAiChatCompletion');
     expect(JSON.stringify(chat?.requestBody)).toContain('messages');
     expect(JSON.stringify(chat)).toContain('x-session-id');
-    const checked = await new Validator().validate(JSON.stringify(doc));
+    const checked = await new Validator().validate(doc as Parameters<Validator['validate']>[0]);
     expect(checked.errors ?? [], JSON.stringify(checked.errors)).toEqual([]);
     expect(checked.valid).toBe(true);
   });
