@@ -107,6 +107,49 @@ describe('Origin on /mcp (MCP: servers must refuse an invalid Origin)', () => {
     expect(own.headers['access-control-allow-origin']).toBeUndefined();
   });
 
+  it('an allowlisted page may send the MCP and session headers (preflight)', async () => {
+    for (const path of ['/mcp', '/v1/chat/completions']) {
+      const res = await rawRequest({
+        port: server.port,
+        method: 'OPTIONS',
+        path,
+        headers: {
+          host: host(),
+          origin: ALLOWED,
+          'access-control-request-method': 'POST',
+          'access-control-request-headers': 'authorization, content-type, mcp-protocol-version, x-session-id',
+        },
+      });
+      expect(res.status, path).toBe(204);
+      const allowed = String(res.headers['access-control-allow-headers']).toLowerCase().split(/,\s*/);
+      expect(allowed).toEqual(
+        expect.arrayContaining(['authorization', 'content-type', 'mcp-protocol-version', 'x-session-id']),
+      );
+    }
+  });
+
+  it('a body that is not a JSON-RPC request is a 4xx JSON-RPC error, never a 5xx', async () => {
+    const mcp = doors[0] as (typeof doors)[number];
+    for (const body of [
+      '{}',
+      '[]',
+      '{"jsonrpc":"2.0","id":1,"method":"tools/call"}',
+      '"text"',
+      '{"jsonrpc":"1.0"}',
+    ]) {
+      const res = await send({ ...mcp, body }, { host: host(), authorization: key() });
+      expect(res.status, body).toBeLessThan(500);
+      // An empty batch holds no request to answer (202, no body); anything else is refused as JSON-RPC.
+      if (body !== '[]')
+        expect(res.json(), body).toMatchObject({ jsonrpc: '2.0', error: { code: expect.any(Number) } });
+    }
+    const notJson = await send(
+      { ...mcp, body: 'hello' },
+      { host: host(), authorization: key(), 'content-type': 'text/plain' },
+    );
+    expect(notJson.status).toBe(415);
+  });
+
   it('GET and DELETE /mcp are 405 (stateless: no stream to open, no session to end)', async () => {
     for (const method of ['GET', 'DELETE']) {
       const res = await rawRequest({
