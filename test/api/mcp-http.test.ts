@@ -233,6 +233,9 @@ describe('MCP over streamable HTTP with the SDK Client', () => {
     expect(resourceTemplates.map((t) => t.uriTemplate)).toEqual([
       'mnemo://flows/{flowId}/sessions/{sessionId}',
     ]);
+    const { resources } = await client.listResources();
+    expect(resources.map((r) => r.uri)).toContain('mnemo://flows/default/sessions/trip-1');
+    expect(resources.find((r) => r.uri.endsWith('/trip-1'))?.name).toBe('Plan a trip to Lisbon in spring');
     const read = await client.readResource({ uri: 'mnemo://flows/default/sessions/trip-1' });
     const first = read.contents[0];
     const page = JSON.parse(first && 'text' in first ? first.text : '') as Page;

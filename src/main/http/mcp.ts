@@ -67,7 +67,17 @@ export async function mcpRoutes(app: FastifyInstance, options: McpRouteOptions) 
     for (const [name, value] of Object.entries(reply.getHeaders())) {
       if (value !== undefined) reply.raw.setHeader(name, value);
     }
-    await transport.handleRequest(request.raw, reply.raw, request.body);
+    try {
+      await transport.handleRequest(request.raw, reply.raw, request.body);
+    } catch (error) {
+      request.log.error({ err: error }, 'MCP request failed');
+      if (!reply.raw.headersSent) {
+        reply.raw.writeHead(500, { 'content-type': 'application/json' });
+        reply.raw.end(
+          JSON.stringify({ jsonrpc: '2.0', error: { code: -32603, message: 'internal error' }, id: null }),
+        );
+      } else reply.raw.destroy();
+    }
   });
   app.get('/mcp', { schema }, methodNotAllowed);
   app.delete('/mcp', { schema }, methodNotAllowed);

@@ -55,6 +55,9 @@ function listed(page: SessionList) {
   };
 }
 
+/** How many conversations resources/list names. */
+const RESOURCES_LISTED = 50;
+
 const json = (value: unknown): CallToolResult => ({
   content: [{ type: 'text', text: JSON.stringify(value, null, 2) }],
 });
@@ -178,7 +181,20 @@ export function createMcpServer(services: McpServices): McpServer {
 
   server.registerResource(
     'conversation',
-    new ResourceTemplate(CONVERSATION_URI_TEMPLATE, { list: undefined }),
+    new ResourceTemplate(CONVERSATION_URI_TEMPLATE, {
+      // The most recently active conversations; search and list tools reach the rest.
+      list: async () => {
+        const page = await handlers.listSessions({ sort: 'DESC', by: 'updated', limit: RESOURCES_LISTED });
+        return {
+          resources: page.items.map((s) => ({
+            uri: conversationUri(s.flowId, s.sessionId),
+            name: s.title,
+            description: `${s.messageCount} messages in ${s.flowName}, last ${s.updatedAt}`,
+            mimeType: 'application/json',
+          })),
+        };
+      },
+    }),
     {
       title: 'A conversation',
       description: `A conversation's most recent messages (up to 200, ${CONVERSATION_CHARS_DEFAULT} characters), oldest to newest, as JSON`,
