@@ -54,7 +54,7 @@ export const ListConversationsInput = z.object({
 
 /** Characters of message text one get_conversation call returns at most, by default and at most. */
 export const CONVERSATION_CHARS_DEFAULT = 20_000;
-export const CONVERSATION_CHARS_MAX = 200_000;
+const CONVERSATION_CHARS_MAX = 200_000;
 
 export const GetConversationInput = z.object({
   ...sessionKey,

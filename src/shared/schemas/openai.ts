@@ -89,18 +89,6 @@ export const ModelList = z.object({
 });
 export type ModelList = z.infer<typeof ModelList>;
 
-export const ModelKey = z.object({ model: FlowId });
-
-/** OpenAI's error shape, which every /v1 route answers errors in. */
-export const OpenAiErrorBody = z.object({
-  error: z.object({
-    message: z.string(),
-    type: z.string(),
-    param: z.string().nullable(),
-    code: z.string().nullable(),
-  }),
-});
-
 /** The text of a message's content: a string, or its text parts joined. */
 export function contentText(content: ChatCompletionMessage['content']): string {
   if (content === undefined || content === null) return '';
