@@ -25,6 +25,7 @@ export default defineConfig({
         input: {
           index: resolve(__dirname, 'src/main/index.ts'),
           serve: resolve(__dirname, 'src/main/serve.ts'),
+          mcp: resolve(__dirname, 'src/main/mcp-stdio.ts'),
         },
       },
     },

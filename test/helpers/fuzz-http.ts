@@ -158,7 +158,7 @@ export function sendRaw(options: {
 
 /**
  * What every error answer must be (SPEC 3): JSON saying what is wrong, in the Sim shape
- * on /api/memory and the Flowise shape elsewhere. Returns a reason when it is not.
+ * on /api/memory, OpenAI's on /v1 and the Flowise shape elsewhere. Returns a reason when it is not.
  */
 export function errorShapeProblem(path: string, response: FuzzResponse): string | undefined {
   if (response.status < 400) return undefined;
@@ -173,6 +173,16 @@ export function errorShapeProblem(path: string, response: FuzzResponse): string 
     return b.success === false && typeof b.error === 'string' && b.error.length > 0
       ? undefined
       : `Sim error not {success:false, error}: ${response.body.slice(0, 200)}`;
+  }
+  if (path.startsWith('/v1/')) {
+    const e = b.error as Record<string, unknown> | undefined;
+    return typeof e?.message === 'string' &&
+      e.message &&
+      typeof e.type === 'string' &&
+      'param' in e &&
+      'code' in e
+      ? undefined
+      : `OpenAI error not {error:{message, type, param, code}}: ${response.body.slice(0, 200)}`;
   }
   return b.success === false && b.statusCode === response.status && typeof b.message === 'string' && b.message
     ? undefined

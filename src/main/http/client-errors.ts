@@ -8,15 +8,17 @@ const STATUS: Record<string, [number, string]> = {
 };
 
 /**
- * Whether the bytes Node handed over start a Sim memory route's request line (its errors
- * have their own shape); undefined when they do not start a request line at all: a head
- * too large arrives in several reads, and Node hands over only the one it failed in.
+ * Which surface's request line the bytes Node handed over start: a Sim memory route or
+ * an OpenAI-compatible one (their errors have their own shapes), or another; undefined
+ * when they do not start a request line at all: a head too large arrives in several
+ * reads, and Node hands over only the one it failed in.
  */
-function isSimRequest(raw: unknown): boolean | undefined {
+function surfaceOf(raw: unknown): 'sim' | 'openai' | 'other' | undefined {
   if (!Buffer.isBuffer(raw)) return undefined;
   const start = raw.toString('latin1', 0, 32);
   if (!/^[A-Z]+ \//.test(start)) return undefined;
-  return /^[A-Z]+ \/api\/memory[/?\s]/.test(start);
+  if (/^[A-Z]+ \/api\/memory[/?\s]/.test(start)) return 'sim';
+  return /^[A-Z]+ \/v1\//.test(start) ? 'openai' : 'other';
 }
 
 /**
@@ -28,14 +30,16 @@ export function handleClientError(this: FastifyInstance, error: ConnectionError,
   if (error.code === 'ECONNRESET' || socket.destroyed) return;
   this.log.debug({ code: error.code }, 'unparsable request refused');
   const [status, message] = STATUS[error.code] ?? [400, 'the request is not valid HTTP'];
-  const sim = isSimRequest(error.rawPacket);
+  const surface = surfaceOf(error.rawPacket);
   // A request whose route cannot be known gets both shapes' fields, so either client reads it.
   const body = JSON.stringify(
-    sim === true
+    surface === 'sim'
       ? { success: false, error: message }
-      : sim === false
-        ? { statusCode: status, success: false, message }
-        : { statusCode: status, success: false, message, error: message },
+      : surface === 'openai'
+        ? { error: { message, type: 'invalid_request_error', param: null, code: null } }
+        : surface === 'other'
+          ? { statusCode: status, success: false, message }
+          : { statusCode: status, success: false, message, error: message },
   );
   if (socket.writable) {
     socket.write(

@@ -18,9 +18,33 @@ export const badRequest = (message: string) => new HttpError(400, message);
 export const notFound = (message: string) => new HttpError(404, message);
 
 /** Sim's memory routes answer errors as {success:false, error}; every other route as Flowise does. */
-export function errorBody(request: FastifyRequest, statusCode: number, message: string, extra = {}) {
+export function errorBody(
+  request: FastifyRequest,
+  statusCode: number,
+  message: string,
+  extra: Record<string, unknown> = {},
+) {
   if (request.url.startsWith('/api/memory')) return { success: false, error: message, ...extra };
+  // The route the router chose, when it chose one: /V1/models or //v1/models reach it too.
+  if ((request.routeOptions.url ?? request.url).startsWith('/v1/'))
+    return openAiError(statusCode, message, extra);
   return { statusCode, success: false, message, ...extra };
+}
+
+/** OpenAI's error shape, for the OpenAI-compatible routes (/v1/*): the openai client reads error.message. */
+function openAiError(statusCode: number, message: string, extra: Record<string, unknown>) {
+  const type =
+    statusCode === 401
+      ? 'authentication_error'
+      : statusCode === 403
+        ? 'permission_error'
+        : statusCode === 404
+          ? 'not_found_error'
+          : statusCode < 500
+            ? 'invalid_request_error'
+            : 'server_error';
+  const text = (value: unknown) => (typeof value === 'string' ? value : null);
+  return { error: { message, type, param: text(extra.param), code: text(extra.code) } };
 }
 
 const WHERE: Record<string, string> = {

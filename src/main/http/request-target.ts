@@ -15,7 +15,7 @@ export function rawPath(request: FastifyRequest): string | null {
 }
 
 /** Paths under these belong to the API in any spelling; a web UI file never lives there. */
-const API_PREFIX = /^\/(api|mcp)(\/|$)/i;
+const API_PREFIX = /^\/(api|mcp|v1)(\/|$)/i;
 /** A segment of a path that needs no normalising: no escapes, not empty, not `.` or `..`. */
 const PLAIN_SEGMENT = /^(?!\.{1,2}$)[A-Za-z0-9._~!$&'()*+,;=:@-]+$/;
 

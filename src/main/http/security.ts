@@ -53,7 +53,11 @@ async function security(app: FastifyInstance, options: SecurityOptions) {
       reply.header('Vary', 'Origin');
       if (request.method === 'OPTIONS') {
         reply.header('Access-Control-Allow-Methods', 'GET, POST, PUT, PATCH, DELETE');
-        reply.header('Access-Control-Allow-Headers', 'Authorization, Content-Type');
+        // Mcp-Protocol-Version: MCP clients send it after initialize; X-Session-Id names a /v1 chat's session.
+        reply.header(
+          'Access-Control-Allow-Headers',
+          'Authorization, Content-Type, Mcp-Protocol-Version, X-Session-Id',
+        );
         reply.header('Access-Control-Max-Age', '600');
         return reply.status(204).send();
       }

@@ -18,7 +18,9 @@ import { errorBody, handleError, handleRouterError } from './errors';
 import { eventRoutes } from './events';
 import { flowiseRoutes } from './flowise';
 import largeBodyGate from './large-body-gate';
+import { mcpRoutes } from './mcp';
 import { nativeRoutes } from './native';
+import { openAiRoutes } from './openai';
 import { predictionRoutes } from './prediction';
 import security from './security';
 import { simRoutes } from './sim';
@@ -131,6 +133,12 @@ export async function createHttpServer(options: HttpServerOptions) {
   await app.register(predictionRoutes, { context: options.context });
   await app.register(simRoutes, { context: options.context });
   await app.register(transferRoutes, { context: options.context });
+  await app.register(openAiRoutes, { context: options.context });
+  await app.register(mcpRoutes, {
+    context: options.context,
+    handlers: options.handlers,
+    corsOrigins: options.corsOrigins,
+  });
   app.get('/api/v1/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 
   const webRoot = options.webRoot;

@@ -2,9 +2,9 @@
  * The rules of Flowise's chat-message routes: reads, deletes (hard, or whole
  * conversations to the trash) and stats of one flow's messages.
  */
-import type { ChatType } from '../../shared/schemas/common';
+import type { ChatType, Role } from '../../shared/schemas/common';
 import { notFound } from '../http/errors';
-import type { ChatMessageRecord, MessageFilter } from '../store';
+import type { ChatMessageRecord, MessageFilter, MessageRecord } from '../store';
 import type { ServiceContext } from '.';
 
 export interface ChatMessageFilter {
@@ -15,7 +15,7 @@ export interface ChatMessageFilter {
   endDate?: number;
 }
 
-export function conversationService(context: ServiceContext) {
+export function conversationService(context: Pick<ServiceContext, 'store' | 'events'>) {
   const { store, events } = context;
 
   const storeFilter = (flowId: string, filter: ChatMessageFilter): MessageFilter => ({
@@ -79,6 +79,20 @@ export function conversationService(context: ServiceContext) {
         events.publish({ type: emptied ? 'session.deleted' : 'session.changed', flowId, sessionId });
       }
       return deleted.count;
+    },
+
+    /** One message appended to a conversation of an existing flow (creating the conversation); chatType EXTERNAL. */
+    async append(
+      flowId: string,
+      sessionId: string,
+      message: { role: Role; content: string },
+    ): Promise<MessageRecord> {
+      await assertFlow(flowId);
+      const { messages } = await store.appendMessages(flowId, sessionId, [
+        { ...message, chatType: 'EXTERNAL', chatId: sessionId, createdAt: Date.now() },
+      ]);
+      events.publish({ type: 'session.changed', flowId, sessionId });
+      return messages[0] as MessageRecord;
     },
 
     async stats(flowId: string, filter: ChatMessageFilter) {

@@ -63,6 +63,11 @@ export interface Turn {
   chatType: ChatType;
   /** Given by the caller (Flowise `history`): shown before the stored messages, never stored. */
   history?: ChatTurn[];
+  /**
+   * Given by the caller after the stored messages (an OpenAI-style request's earlier
+   * messages): shown as sent, outside the memory window, never stored.
+   */
+  context?: ChatTurn[];
   /** The caller went away: stop, store nothing. */
   signal?: AbortSignal;
   /** The window's stream id, so its Stop button can find this turn. */
@@ -127,7 +132,7 @@ export function createPredictionService(context: ServiceContext) {
       ...(turn.history ?? []),
       ...stored.reverse().map((m) => ({ role: m.role, content: m.content })),
     ];
-    return applyWindow(memory, window);
+    return [...applyWindow(memory, window), ...(turn.context ?? [])];
   }
 
   /** One question and its answer; stored only when the answer is complete and the caller still there. */
@@ -203,6 +208,33 @@ export function createPredictionService(context: ServiceContext) {
         ...options,
       });
       return { sessionId, chatId, ...result };
+    },
+
+    /**
+     * An OpenAI-style chat: with a session, a turn of that session (its stored memory, then
+     * the caller's messages, stored as a prediction stores them, chatType EXTERNAL); without
+     * one, the flow's responder answers from the caller's messages alone and nothing is stored.
+     */
+    async chat(
+      flowId: string,
+      input: { sessionId?: string; context: ChatTurn[]; question: string },
+      options: { signal: AbortSignal; onToken?: (text: string) => void },
+    ): Promise<{ text: string; stored?: TurnResult }> {
+      if (input.sessionId === undefined) {
+        const { responder } = await flowResponder(flowId);
+        const text = await responder.answer({ memory: input.context, question: input.question, ...options });
+        return { text };
+      }
+      const stored = await takeTurn({
+        flowId,
+        sessionId: input.sessionId,
+        chatId: input.sessionId,
+        question: input.question,
+        chatType: 'EXTERNAL',
+        context: input.context,
+        ...options,
+      });
+      return { text: stored.answer.content, stored };
     },
 
     /** The window's composer: chatType INTERNAL; with a requestId the answer streams as answer.delta events. */
