@@ -182,8 +182,8 @@ export function FlowsCard() {
                     <ResponderLabel flow={flow} />
                     {result && result !== 'running' && <TestOutcome flow={flow} result={result} />}
                     {result && result !== 'running' && !result.ok && (
-                      <Text size="xs" c="dimmed" mt={4} maw={320} lineClamp={2}>
-                        {responderErrorText(result.errorKind).advice ?? result.message}
+                      <Text size="xs" mt={4} maw={320} lineClamp={2}>
+                        {result.errorKind ? responderErrorText(result.errorKind).title : result.message}
                       </Text>
                     )}
                   </Table.Td>
