@@ -3,6 +3,7 @@
  * drafts and errors, and the flows' test result and model list, in the real built window.
  */
 import fs from 'node:fs';
+import AxeBuilder from '@axe-core/playwright';
 import type { Page } from '@playwright/test';
 import type { SessionDetail } from '../../src/shared/schemas/sessions';
 import { type FakeOpenAi, startFakeOpenAi } from '../helpers/fake-openai';
@@ -85,6 +86,18 @@ test('New conversation: pick the flow, type the first message; it streams, shows
     ['userMessage', sessionId, 'INTERNAL'],
     ['apiMessage', sessionId, 'INTERNAL'],
   ]);
+});
+
+test('New conversation with Ctrl+N and a typed session id; an id that exists is refused, not continued', async ({
+  page,
+  mnemo,
+}) => {
+  await page.setViewportSize({ width: 1280, height: 800 });
+  const created = await mnemo.api('/api/v1/flows', { json: { id: 'notes', name: 'Notes' } });
+  expect(created.status).toBe(200);
+  await remember(mnemo, 'first', 'user', 'Remember the milk', 'notes');
+  await openFirst(page, mnemo);
+  const dialog = page.getByRole('dialog', { name: 'New conversation' });
 
   // Ctrl+N, from the composer, with a typed id; the flow in view (the open one's) is picked.
   await composerOf(page).click();
@@ -185,10 +198,7 @@ test('Regenerate replaces exactly one message: the last answer', async ({ page, 
   }
 });
 
-test('Enter sends, Shift+Enter adds a line; the setting swaps them; a draft stays with its conversation', async ({
-  page,
-  mnemo,
-}) => {
+test('Enter sends, Shift+Enter adds a line; a draft stays with its conversation', async ({ page, mnemo }) => {
   await remember(mnemo, 'a', 'user', 'Conversation A');
   await remember(mnemo, 'b', 'user', 'Conversation B');
   await page.goto(mnemo.webUrl);
@@ -221,7 +231,11 @@ test('Enter sends, Shift+Enter adds a line; the setting swaps them; a draft stay
     .click();
   await expect(page.getByRole('region', { name: 'Conversation Conversation A' })).toBeVisible();
   await expect(composerOf(page)).toHaveValue('half a thought');
-  await composerOf(page).fill('');
+});
+
+test('the setting swaps the keys: Ctrl+Enter sends, Enter adds a line', async ({ page, mnemo }) => {
+  await remember(mnemo, 'a', 'user', 'Conversation A');
+  await openFirst(page, mnemo);
 
   // Settings: Ctrl+Enter sends, Enter adds a line (kept across a reload).
   await page.getByRole('navigation').getByRole('button', { name: 'Settings' }).click();
@@ -237,46 +251,64 @@ test('Enter sends, Shift+Enter adds a line; the setting swaps them; a draft stay
   await page.keyboard.press('Enter');
   await page.keyboard.type('second');
   await expect(composerOf(page)).toHaveValue('first\nsecond');
-  await expect(conversationRegion(page).getByRole('article')).toHaveCount(3);
+  await expect(conversationRegion(page).getByRole('article')).toHaveCount(1);
   await page.keyboard.press('Control+Enter');
-  await expect(conversationRegion(page).getByRole('article')).toHaveCount(5);
+  await expect(conversationRegion(page).getByRole('article')).toHaveCount(3);
+  await expect(conversationRegion(page).getByRole('article').nth(1)).toContainText('second');
 });
 
-test('a responder error says what failed, with Retry and Open flow settings', async ({ page, mnemo }) => {
+/** A conversation in a flow whose upstream is a fake OpenAI server, open, with a failed send on screen. */
+async function failedSend(page: Page, mnemo: ServedMnemo, upstream: FakeOpenAi) {
+  await modelFlow(mnemo, upstream, 'keyed', 'Keyed model');
+  await remember(mnemo, 'err', 'user', 'Hello model', 'keyed');
+  await openFirst(page, mnemo);
+  upstream.behave({ kind: 'status', status: 401, message: 'Incorrect API key provided' });
+  await composerOf(page).fill('Are you there?');
+  await composerOf(page).press('Enter');
+  const alert = conversationRegion(page).getByRole('alert');
+  await expect(alert).toContainText('The provider refused the API key (401)');
+  return alert;
+}
+
+test('a responder error says in words what failed and opens the flow settings', async ({ page, mnemo }) => {
   await page.setViewportSize({ width: 1280, height: 800 });
   const upstream = await startFakeOpenAi();
   try {
-    await modelFlow(mnemo, upstream, 'keyed', 'Keyed model');
-    await remember(mnemo, 'err', 'user', 'Hello model', 'keyed');
-    await openFirst(page, mnemo);
-    const conversation = conversationRegion(page);
-
-    upstream.behave({ kind: 'status', status: 401, message: 'Incorrect API key provided' });
-    await composerOf(page).fill('Are you there?');
-    await composerOf(page).press('Enter');
-    const alert = conversation.getByRole('alert');
-    await expect(alert).toContainText('The provider refused the API key (401)');
+    const alert = await failedSend(page, mnemo, upstream);
     await expect(alert).toContainText('Set a valid API key in the flow’s settings.');
     await expect(alert.getByTestId('error-detail')).toContainText('Incorrect API key provided');
     await expect(composerOf(page)).toHaveValue('Are you there?');
     await page.screenshot({ path: `${SHOTS}/composer-error-alert.png` });
+    // The alert reads at AA contrast (axe), with its buttons named.
+    const axe = await new AxeBuilder({ page })
+      .withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'])
+      .include('[role="alert"]')
+      .analyze();
+    expect(axe.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical')).toEqual([]);
 
+    await alert.getByRole('button', { name: 'Open flow settings' }).click();
+    await expect(page.getByRole('dialog', { name: 'Edit flow “Keyed model”' })).toBeVisible();
+  } finally {
+    await upstream.close();
+  }
+});
+
+test('Retry asks again: another kind of failure, then the answer', async ({ page, mnemo }) => {
+  const upstream = await startFakeOpenAi();
+  try {
+    const alert = await failedSend(page, mnemo, upstream);
     upstream.behave({ kind: 'status', status: 404, message: 'model "fake" not found' });
     await alert.getByRole('button', { name: 'Retry' }).click();
     await expect(alert).toContainText('The model was not found');
 
-    // Retry once the provider answers: the message is sent, the alert gone.
     upstream.behave({ kind: 'answer', pieces: ['Yes', ', here'] });
     await alert.getByRole('button', { name: 'Retry' }).click();
+    const conversation = conversationRegion(page);
     await expect(conversation.getByRole('article').last()).toContainText('Yes, here');
     await expect(conversation.getByRole('alert')).toHaveCount(0);
     await expect(composerOf(page)).toHaveValue('');
-
-    upstream.behave({ kind: 'status', status: 401, message: 'Incorrect API key provided' });
-    await composerOf(page).fill('Again?');
-    await composerOf(page).press('Enter');
-    await conversation.getByRole('alert').getByRole('button', { name: 'Open flow settings' }).click();
-    await expect(page.getByRole('dialog', { name: 'Edit flow “Keyed model”' })).toBeVisible();
+    const stored = await apiGet<SessionDetail>(mnemo, '/api/v1/sessions/keyed/err');
+    expect(stored.messages.map((m) => m.content)).toEqual(['Hello model', 'Are you there?', 'Yes, here']);
   } finally {
     await upstream.close();
   }
