@@ -140,6 +140,7 @@ test('Stop while an answer streams: nothing is stored and the draft is back', as
     await composerOf(page).press('Enter');
     await expect(conversation.getByTestId('streaming-answer')).toContainText('Once upon a time');
     await expect(composerOf(page)).toHaveValue('');
+    await page.screenshot({ path: `${SHOTS}/composer-streaming-stop.png` });
     await conversation.getByRole('button', { name: 'Stop' }).click();
 
     await expect(composerOf(page)).toHaveValue('Go on, please');

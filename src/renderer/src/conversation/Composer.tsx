@@ -52,7 +52,8 @@ export function Composer({
   const [text, setText] = useState(() => readDraft(flowId, sessionId));
   const [running, setRunning] = useState<{ requestId: string; attempt: Attempt }>();
   const [failure, setFailure] = useState<Failure>();
-  const stopped = useRef(false);
+  /** Stop was pressed; `confirmed` once the server found the turn (it may not have started yet). */
+  const stopped = useRef({ asked: false, confirmed: false });
   const input = useRef<HTMLTextAreaElement>(null);
 
   const changeText = (next: string) => {
@@ -65,7 +66,7 @@ export function Composer({
     const requestId = crypto.randomUUID();
     setRunning({ requestId, attempt });
     setFailure(undefined);
-    stopped.current = false;
+    stopped.current = { asked: false, confirmed: false };
     if (attempt.kind === 'continue') changeText('');
     let answer = '';
     const pending = (): PendingTurn =>
@@ -75,6 +76,8 @@ export function Composer({
     onPending(pending());
     const unsubscribe = events.subscribe((event) => {
       if (event.type !== 'answer.delta' || event.requestId !== requestId) return;
+      // Stop pressed before the server had the turn: now that it streams, it can be found.
+      if (stopped.current.asked && !stopped.current.confirmed) void askStop(requestId);
       answer += event.text;
       onPending(pending());
     });
@@ -93,7 +96,7 @@ export function Composer({
       const errorKind = e instanceof ApiError ? e.errorKind : undefined;
       // The message comes back to the composer, unless the person typed another meanwhile.
       if (attempt.kind === 'continue' && readDraft(flowId, sessionId) === '') changeText(attempt.content);
-      if (!stopped.current && errorKind !== 'stopped') {
+      if (!stopped.current.asked && errorKind !== 'stopped') {
         setFailure({ attempt, message: (e as Error).message, errorKind });
       }
     } finally {
@@ -109,10 +112,15 @@ export function Composer({
     if (content) void run({ kind: 'continue', content });
   };
 
-  const stop = async () => {
+  const askStop = async (requestId: string) => {
+    const answer = await api.stopAnswer({ requestId }).catch(() => undefined);
+    if (answer?.stopped) stopped.current.confirmed = true;
+  };
+
+  const stop = () => {
     if (!running) return;
-    stopped.current = true;
-    await api.stopAnswer({ requestId: running.requestId }).catch(() => undefined);
+    stopped.current.asked = true;
+    void askStop(running.requestId);
   };
 
   // A conversation started from "New conversation" sends its first message as it opens.
@@ -202,7 +210,7 @@ export function Composer({
         )}
         {sending ? (
           <Tooltip label="Stop the answer: nothing is stored" withArrow>
-            <ActionIcon size={36} color="red" aria-label="Stop" onClick={() => void stop()}>
+            <ActionIcon size={36} color="red" aria-label="Stop" onClick={stop}>
               <IconPlayerStopFilled size={18} aria-hidden />
             </ActionIcon>
           </Tooltip>
