@@ -16,6 +16,7 @@ import {
   type OperationName,
   operationNames,
 } from '../shared/contract';
+import { isResponderErrorKind } from '../shared/responder-error';
 import { FAULT_STATUS, HttpError } from './http/errors';
 import { storeFault } from './store/faults';
 
@@ -61,7 +62,15 @@ async function checkedCall(
   try {
     return { ok: true, value: await handler(parsed.data) };
   } catch (error) {
-    if (error instanceof HttpError) return { ok: false, status: error.statusCode, message: error.message };
+    if (error instanceof HttpError) {
+      const errorKind = error.extra.errorKind;
+      return {
+        ok: false,
+        status: error.statusCode,
+        message: error.message,
+        ...(isResponderErrorKind(errorKind) ? { errorKind } : {}),
+      };
+    }
     const fault = storeFault(error);
     if (fault) return { ok: false, status: FAULT_STATUS[fault.kind], message: fault.message };
     console.error(`IPC ${name} failed:`, error);

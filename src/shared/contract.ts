@@ -7,6 +7,7 @@
  */
 import { z } from 'zod';
 import type { HttpMethod, HttpRoute } from './http-request';
+import type { ResponderErrorKind } from './responder-error';
 import type { MnemoEvent } from './schemas/events';
 import {
   CreateFlowBody,
@@ -14,6 +15,8 @@ import {
   Flow,
   FlowKey,
   FlowList,
+  ListModelsBody,
+  ModelList,
   Settings,
   TestFlowResult,
   UpdateFlowBody,
@@ -26,6 +29,8 @@ import {
   Count,
   DeleteSessionQuery,
   PurgeTrashQuery,
+  RegenerateBody,
+  RegenerateResult,
   RenameBody,
   SearchQuery,
   SearchResult,
@@ -37,6 +42,8 @@ import {
   SessionList,
   SessionListQuery,
   SessionSummary,
+  StopAnswerBody,
+  StopAnswerResult,
   TrashIds,
   TrashList,
 } from './schemas/sessions';
@@ -245,6 +252,30 @@ export const operations = {
     query: SearchQuery,
     output: SearchResult,
   }),
+
+  regenerateAnswer: op({
+    method: 'POST',
+    path: '/api/v1/sessions/:flowId/:sessionId/regenerate',
+    summary:
+      'Ask the responder again for the last answer, with the memory it had; the new answer replaces the old one once complete (409 if the last message is not an answer)',
+    params: SessionKey,
+    body: RegenerateBody,
+    output: RegenerateResult,
+  }),
+  stopAnswer: op({
+    method: 'POST',
+    path: '/api/v1/answers/stop',
+    summary: 'Stop the answer streaming under a requestId (continue or regenerate); it stores nothing',
+    body: StopAnswerBody,
+    output: StopAnswerResult,
+  }),
+  listModels: op({
+    method: 'POST',
+    path: '/api/v1/models',
+    summary: 'The models an OpenAI-compatible server lists (GET /models), for the flow form',
+    body: ListModelsBody,
+    output: ModelList,
+  }),
 } satisfies Record<string, Operation>;
 
 export type Operations = typeof operations;
@@ -320,7 +351,9 @@ export function httpRoutes(): Record<OperationName, HttpRoute> {
 }
 
 /** What crosses IPC: errors travel as data so the renderer sees the status and message. */
-export type IpcResult<T = unknown> = { ok: true; value: T } | { ok: false; status: number; message: string };
+export type IpcResult<T = unknown> =
+  | { ok: true; value: T }
+  | { ok: false; status: number; message: string; errorKind?: ResponderErrorKind };
 
 export { ApiError } from './api-error';
 

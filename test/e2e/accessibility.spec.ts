@@ -191,6 +191,17 @@ const screens: Screen[] = [
       await expect(exported.getByRole('status')).toContainText('Saved');
     },
   },
+  {
+    name: 'new conversation dialog',
+    dialog: true,
+    reach: async (page) => {
+      await page.getByRole('main').getByRole('button', { name: 'New conversation' }).click();
+      const starting = await openDialog(page, 'New conversation');
+      await starting.getByRole('button', { name: 'Advanced' }).click();
+      await starting.getByRole('textbox', { name: 'Session ID' }).fill('bad\u0001id');
+      await expect(starting.getByText('Session ID must not contain control characters')).toBeVisible();
+    },
+  },
   { name: 'Settings', reach: openSettings },
   {
     name: 'new flow form',

@@ -45,7 +45,28 @@ export async function startFakeOpenAi() {
   let inFlight = 0;
   let maxInFlight = 0;
 
+  let models = ['fake-model-a', 'fake-model-b'];
+  /** The headers of each GET /models (its Authorization: which key was sent). */
+  const modelRequests: http.IncomingHttpHeaders[] = [];
+
   const server = http.createServer((req, res) => {
+    if (req.method === 'GET' && req.url?.endsWith('/models')) {
+      modelRequests.push(req.headers);
+      const b = behaviour;
+      if (b.kind === 'status') {
+        res.writeHead(b.status, { 'content-type': 'application/json' });
+        res.end(JSON.stringify({ error: { message: b.message, type: 'server_error' } }));
+        return;
+      }
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(
+        JSON.stringify({
+          object: 'list',
+          data: models.map((id) => ({ id, object: 'model', created: 0, owned_by: 'fake' })),
+        }),
+      );
+      return;
+    }
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', async () => {
@@ -104,6 +125,11 @@ export async function startFakeOpenAi() {
     behave(next: Behaviour) {
       behaviour = next;
     },
+    /** What GET /models lists (a 'status' behaviour answers it with that status instead). */
+    listModels(ids: string[]) {
+      models = ids;
+    },
+    modelRequests,
     /** The most requests that were being answered at the same time. */
     maxInFlight: () => maxInFlight,
     close: () =>

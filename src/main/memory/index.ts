@@ -2,6 +2,7 @@ import type { Handlers } from '../../shared/contract';
 import type { Store } from '../store';
 import type { EventBus } from './events';
 import { flowHandlers, flowService } from './flows';
+import { modelHandlers } from './models';
 import { createPredictionService } from './prediction';
 import { searchHandlers } from './search';
 import type { SecretStore } from './secrets';
@@ -30,5 +31,8 @@ export function createHandlers(context: ServiceContext): Handlers {
     continueSession: prediction.continueSession,
     ...trashHandlers(context.store, context.events),
     ...searchHandlers(context.store),
+    regenerateAnswer: prediction.regenerateAnswer,
+    stopAnswer: prediction.stopAnswer,
+    ...modelHandlers(context),
   };
 }

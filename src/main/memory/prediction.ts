@@ -5,6 +5,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { Handlers } from '../../shared/contract';
+import { isResponderErrorKind } from '../../shared/responder-error';
 import type { ChatType } from '../../shared/schemas/common';
 import type { ResponderConfig } from '../../shared/schemas/flows';
 import type { PredictionBody } from '../../shared/schemas/prediction';
@@ -13,6 +14,7 @@ import type { MessageRecord, Store } from '../store';
 import { readResponder } from './flows';
 import type { ServiceContext } from './index';
 import { type ChatTurn, createResponder, type Responder } from './responders';
+import { stoppedError } from './responders/errors';
 import { RunningTurns } from './running-turns';
 import { toApiMessage } from './sessions';
 import { TurnLock } from './turn-lock';
@@ -135,20 +137,36 @@ export function createPredictionService(context: ServiceContext) {
     return [...applyWindow(memory, window), ...(turn.context ?? [])];
   }
 
-  /** One question and its answer; stored only when the answer is complete and the caller still there. */
-  async function takeTurn(turn: Turn): Promise<TurnResult> {
-    const { config, responder } = await flowResponder(turn.flowId);
+  /**
+   * Runs `work` registered as a running turn, so a stop button can abort it; a stopped
+   * turn rejects with the stop's reason, whatever the responder threw.
+   */
+  async function asRunningTurn<T>(
+    keys: { flowId: string; chatId: string; requestId?: string },
+    callerSignal: AbortSignal | undefined,
+    work: (signal: AbortSignal) => Promise<T>,
+  ): Promise<T> {
     const stop = new AbortController();
-    const signal = turn.signal ? AbortSignal.any([turn.signal, stop.signal]) : stop.signal;
-    const finished = running.start(
-      { flowId: turn.flowId, chatId: turn.chatId, requestId: turn.requestId },
-      stop,
-    );
+    const signal = callerSignal ? AbortSignal.any([callerSignal, stop.signal]) : stop.signal;
+    const finished = running.start(keys, stop);
     try {
-      return await answerAndStore(turn, config, responder, signal);
+      return await work(signal);
+    } catch (error) {
+      if (stop.signal.aborted) throw stop.signal.reason;
+      throw error;
     } finally {
       finished();
     }
+  }
+
+  /** One question and its answer; stored only when the answer is complete and the caller still there. */
+  async function takeTurn(turn: Turn): Promise<TurnResult> {
+    const { config, responder } = await flowResponder(turn.flowId);
+    return asRunningTurn(
+      { flowId: turn.flowId, chatId: turn.chatId, requestId: turn.requestId },
+      turn.signal,
+      (signal) => answerAndStore(turn, config, responder, signal),
+    );
   }
 
   async function answerAndStore(
@@ -184,6 +202,38 @@ export function createPredictionService(context: ServiceContext) {
       return { question, answer };
     });
   }
+
+  /**
+   * The conversation's last answer, its question and the memory that question had (the
+   * messages before it, windowed); 404 without the conversation, 409 unless it ends in a
+   * question and its answer.
+   */
+  async function lastTurn(flowId: string, sessionId: string, window: MemoryWindow) {
+    if (!(await store.getConversation(flowId, sessionId))) {
+      throw new HttpError(404, `no conversation "${sessionId}" in flow "${flowId}"`);
+    }
+    const [answer, question, ...before] = await store.listMessages(
+      { flowId, sessionId },
+      { order: 'DESC', limit: window.messages + 2 },
+    );
+    if (answer?.role !== 'assistant' || question?.role !== 'user') {
+      throw new HttpError(
+        409,
+        'the last message is not an answer to a question: there is nothing to regenerate',
+      );
+    }
+    const memory = applyWindow(
+      before.reverse().map((m) => ({ role: m.role, content: m.content })),
+      window,
+    );
+    return { question, answer, memory };
+  }
+
+  /** With a requestId, the answer streams to the window as answer.delta events. */
+  const deltasOf = (requestId: string | undefined) =>
+    requestId === undefined
+      ? undefined
+      : (text: string) => events.publish({ type: 'answer.delta', requestId, text });
 
   return {
     /** Whether the flow's responder can stream its answers. */
@@ -239,10 +289,7 @@ export function createPredictionService(context: ServiceContext) {
 
     /** The window's composer: chatType INTERNAL; with a requestId the answer streams as answer.delta events. */
     continueSession: (async ({ flowId, sessionId, content, requestId }) => {
-      const onToken =
-        requestId === undefined
-          ? undefined
-          : (text: string) => events.publish({ type: 'answer.delta', requestId, text });
+      const onToken = deltasOf(requestId);
       const { question, answer } = await takeTurn({
         flowId,
         sessionId,
@@ -254,6 +301,45 @@ export function createPredictionService(context: ServiceContext) {
       });
       return { question: toApiMessage(question), answer: toApiMessage(answer) };
     }) satisfies Handlers['continueSession'],
+
+    /**
+     * The last answer again, from the memory it had (the messages before its question):
+     * the new answer replaces the old one in one transaction once complete; a failure or a
+     * stop leaves the old one. Takes the session's turn lock.
+     */
+    regenerateAnswer: (async ({ flowId, sessionId, requestId }) => {
+      const { config, responder } = await flowResponder(flowId);
+      const onToken = deltasOf(requestId);
+      // Registered under the sessionId, the chatId of every turn the window takes.
+      return asRunningTurn({ flowId, chatId: sessionId, requestId }, undefined, (signal) =>
+        lock.run(flowId, sessionId, async () => {
+          signal.throwIfAborted();
+          const { question, answer: old, memory } = await lastTurn(flowId, sessionId, windowOf(config));
+          const text = await responder.answer({ memory, question: question.content, signal, onToken });
+          signal.throwIfAborted();
+          const answer = await store.replaceNewestMessage(flowId, sessionId, old.id, {
+            role: 'assistant',
+            content: text,
+            chatType: old.chatType,
+            chatId: old.chatId,
+            createdAt: Date.now(),
+          });
+          if (!answer) {
+            throw new HttpError(
+              409,
+              'the conversation changed while the answer was regenerated; the old answer was kept',
+            );
+          }
+          events.publish({ type: 'session.changed', flowId, sessionId });
+          return { answer: toApiMessage(answer), replacedId: old.id };
+        }),
+      );
+    }) satisfies Handlers['regenerateAnswer'],
+
+    /** The window's Stop: aborts the answer streaming under requestId; that turn stores nothing. */
+    stopAnswer: (async ({ requestId }) => ({
+      stopped: running.stopRequest(requestId, stoppedError()),
+    })) satisfies Handlers['stopAnswer'],
 
     /** Test connection: a tiny question to the flow's responder; nothing is stored. */
     testFlow: (async ({ flowId }) => {
@@ -269,7 +355,15 @@ export function createPredictionService(context: ServiceContext) {
         const shown = text.length > 200 ? `${text.slice(0, 199)}…` : text;
         return { ok: true, message: `answered: ${shown}`, latencyMs: latency() };
       } catch (error) {
-        if (error instanceof HttpError) return { ok: false, message: error.message, latencyMs: latency() };
+        if (error instanceof HttpError) {
+          const { errorKind } = error.extra;
+          return {
+            ok: false,
+            message: error.message,
+            latencyMs: latency(),
+            ...(isResponderErrorKind(errorKind) ? { errorKind } : {}),
+          };
+        }
         throw error;
       }
     }) satisfies Handlers['testFlow'],

@@ -207,6 +207,12 @@ export function messageQueries(db: Db, writes: WriteQueue) {
        title = CASE WHEN title_custom = 0 THEN @title ELSE title END WHERE id = @id`,
   );
   const deleteIfEmpty = db.prepare<[number]>('DELETE FROM conversations WHERE id = ? AND message_count = 0');
+  const newestId = db
+    .prepare<[number], string>(
+      'SELECT id FROM messages WHERE conversation_id = ? ORDER BY created_at DESC, seq DESC LIMIT 1',
+    )
+    .pluck();
+  const deleteOne = db.prepare<[string, number]>('DELETE FROM messages WHERE id = ? AND conversation_id = ?');
   const trashOne = db.prepare<[number, number]>(
     'UPDATE conversations SET trashed_at = ? WHERE id = ? AND trashed_at IS NULL',
   );
@@ -285,6 +291,26 @@ export function messageQueries(db: Db, writes: WriteQueue) {
     /** Appends messages to one conversation in one transaction (group-committed with other writes). */
     appendMessages: (flowId: string, sessionId: string, messages: NewMessage[]) =>
       writes.run(() => appendSync(flowId, sessionId, messages)),
+
+    /**
+     * Replaces a conversation's newest message by a new one in one transaction (a
+     * regenerated answer). Undefined, and nothing changed, when that message is no longer
+     * the newest (or the conversation is gone).
+     */
+    replaceNewestMessage: (
+      flowId: string,
+      sessionId: string,
+      oldId: string,
+      message: NewMessage,
+    ): Promise<MessageRecord | undefined> =>
+      writes.run(() => {
+        const conversationId = findLiveId.get(flowId, sessionId);
+        if (conversationId === undefined || newestId.get(conversationId) !== oldId) return undefined;
+        deleteOne.run(oldId, conversationId);
+        const appended = appendSync(flowId, sessionId, [message]);
+        refreshSync(conversationId);
+        return appended.messages[0];
+      }),
 
     getConversation: async (flowId: string, sessionId: string): Promise<ConversationRecord | undefined> => {
       const row = findLive.get(flowId, sessionId);

@@ -1,5 +1,5 @@
 import { Alert, AppShell, Burger, Code, Group, Loader, Overlay, Title } from '@mantine/core';
-import { useDisclosure } from '@mantine/hooks';
+import { useDisclosure, useHotkeys } from '@mantine/hooks';
 import { lazy, Suspense } from 'react';
 import { useApi } from './api/context';
 import { useLiveUpdates } from './api/live';
@@ -8,12 +8,14 @@ import { LiveBadge } from './layout/LiveBadge';
 import { SearchBox } from './layout/SearchBox';
 import { Sidebar } from './layout/Sidebar';
 import { ThemeSwitch } from './layout/ThemeSwitch';
+import { openNewConversation, useNewConversationRequest } from './sessions/newConversation';
 import { SessionsView } from './sessions/SessionsView';
 import { useView } from './state/view';
 
 // Views other than the list load when opened: the first script holds what the first view needs.
 const SettingsView = lazy(() => import('./settings/SettingsView'));
 const TrashView = lazy(() => import('./trash/TrashView').then((m) => ({ default: m.TrashView })));
+const NewConversationDialog = lazy(() => import('./sessions/NewConversationDialog'));
 const StatusView = lazy(() => import('./views/StatusView').then((m) => ({ default: m.StatusView })));
 
 const HEADER_HEIGHT = 52;
@@ -25,6 +27,9 @@ export function App() {
   const wide = useWide();
   const drawerOpen = !wide && opened;
   useLiveUpdates();
+  const newConversation = useNewConversationRequest();
+  // Ctrl/Cmd+N, also from a text field (a browser tab may keep it for a new window).
+  useHotkeys([['mod+N', () => !missingKey && openNewConversation()]], []);
 
   return (
     <AppShell
@@ -92,6 +97,11 @@ export function App() {
           )}
         </div>
       </AppShell.Main>
+      {newConversation && (
+        <Suspense fallback={null}>
+          <NewConversationDialog key={newConversation.flowId} flowId={newConversation.flowId} />
+        </Suspense>
+      )}
     </AppShell>
   );
 }

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { RESPONDER_ERROR_KINDS } from '../responder-error';
 import { FlowId, isWellFormed, NOT_WELL_FORMED } from './common';
 
 /**
@@ -82,7 +83,13 @@ export const DeleteFlowQuery = z.object({
   confirm: z.literal('true', { error: 'deleting a flow deletes its conversations: add ?confirm=true' }),
 });
 
-export const TestFlowResult = z.object({ ok: z.boolean(), message: z.string(), latencyMs: z.number() });
+export const TestFlowResult = z.object({
+  ok: z.boolean(),
+  message: z.string(),
+  latencyMs: z.number(),
+  /** Why it failed, in a word the window phrases. */
+  errorKind: z.enum(RESPONDER_ERROR_KINDS).optional(),
+});
 
 export const Settings = z.object({
   /** Origins allowed CORS grants, besides MNEMO_CORS_ORIGINS. */
@@ -91,3 +98,15 @@ export const Settings = z.object({
 export type Settings = z.infer<typeof Settings>;
 
 export const DEFAULT_FLOW_ID = 'default';
+
+/**
+ * Where to ask for the models a server lists: the base URL the flow form shows, and a key
+ * typed there, or a variable's name, or (same base URL only) the key stored for flowId.
+ */
+export const ListModelsBody = z.object({
+  baseUrl: OpenAiResponder.shape.baseUrl,
+  apiKey: z.string().min(1).max(1000).optional(),
+  apiKeyEnv: OpenAiResponder.shape.apiKeyEnv,
+  flowId: FlowId.optional().describe("use this flow's stored key when baseUrl is the flow's own"),
+});
+export const ModelList = z.object({ items: z.array(z.object({ id: z.string() })) });

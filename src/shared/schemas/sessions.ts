@@ -162,3 +162,23 @@ export const ContinueBody = z.object({
 export const ContinueResult = z.object({ question: Message, answer: Message });
 
 export const Count = z.object({ count: z.number().int() });
+
+/** The id the window streams an answer under (`answer.delta` events), and stops it by. */
+export const RequestId = z.string().min(1, 'must not be empty').max(100, 'must be at most 100 characters');
+
+export const RegenerateBody = z.object({
+  /** Set by the window to receive `answer.delta` events for the new answer while it streams. */
+  requestId: RequestId.optional(),
+});
+export const RegenerateResult = z.object({
+  /** The new answer, stored in place of the old one. */
+  answer: Message,
+  /** The id of the answer it replaced (gone now). */
+  replacedId: z.string(),
+});
+
+export const StopAnswerBody = z.object({ requestId: RequestId });
+export const StopAnswerResult = z.object({
+  /** Whether an answer was streaming under that id (false: it had finished, or never started). */
+  stopped: z.boolean(),
+});

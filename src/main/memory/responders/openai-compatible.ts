@@ -1,7 +1,9 @@
 import OpenAI, { APIConnectionError, APIConnectionTimeoutError, APIError } from 'openai';
 import type { ChatCompletionMessageParam } from 'openai/resources/chat/completions';
+import type { ResponderErrorKind } from '../../../shared/responder-error';
 import type { ResponderConfig } from '../../../shared/schemas/flows';
-import { HttpError } from '../../http/errors';
+import type { HttpError } from '../../http/errors';
+import { responderError } from './errors';
 import type { Responder, ResponderInput } from './index';
 
 type OpenAiConfig = Extract<ResponderConfig, { kind: 'openai-compatible' }>;
@@ -9,14 +11,9 @@ type OpenAiConfig = Extract<ResponderConfig, { kind: 'openai-compatible' }>;
 /** Upstream error text is passed on, cut: a proxy's HTML error page is no message. */
 const DETAIL_LIMIT = 300;
 
-/**
- * Any server that speaks OpenAI's chat-completions API (OpenAI, Ollama, LM Studio,
- * llama.cpp, vLLM), through the `openai` client. No retries: a failure is reported at
- * once as 502 (or 504 past `timeoutMs`, which bounds the whole answer, streamed or not).
- */
-export function openAiCompatibleResponder(config: OpenAiConfig, apiKey: string | undefined): Responder {
-  const client = new OpenAI({
-    baseURL: config.baseUrl,
+function clientFor(baseUrl: string, apiKey: string | undefined, timeout: number): OpenAI {
+  return new OpenAI({
+    baseURL: baseUrl,
     // The client insists on a key; local servers need none, so then the header is dropped.
     apiKey: apiKey ?? 'none',
     defaultHeaders: apiKey ? undefined : { Authorization: null },
@@ -25,8 +22,17 @@ export function openAiCompatibleResponder(config: OpenAiConfig, apiKey: string |
     organization: null,
     project: null,
     maxRetries: 0,
-    timeout: config.timeoutMs,
+    timeout,
   });
+}
+
+/**
+ * Any server that speaks OpenAI's chat-completions API (OpenAI, Ollama, LM Studio,
+ * llama.cpp, vLLM), through the `openai` client. No retries: a failure is reported at
+ * once as 502 (or 504 past `timeoutMs`, which bounds the whole answer, streamed or not).
+ */
+export function openAiCompatibleResponder(config: OpenAiConfig, apiKey: string | undefined): Responder {
+  const client = clientFor(config.baseUrl, apiKey, config.timeoutMs);
 
   const messagesFor = ({ memory, question }: ResponderInput): ChatCompletionMessageParam[] => [
     ...(config.systemPrompt ? [{ role: 'system' as const, content: config.systemPrompt }] : []),
@@ -64,28 +70,63 @@ export function openAiCompatibleResponder(config: OpenAiConfig, apiKey: string |
         throw upstreamError(error, config, deadline.aborted);
       }
       if (text === '')
-        throw new HttpError(502, `${config.baseUrl} (model ${config.model}) answered with no text`);
+        throw responderError(
+          502,
+          'upstream',
+          `${config.baseUrl} (model ${config.model}) answered with no text`,
+        );
       return text;
     },
   };
 }
 
-function upstreamError(error: unknown, config: OpenAiConfig, timedOut: boolean): HttpError {
+function upstreamError(
+  error: unknown,
+  config: Pick<OpenAiConfig, 'baseUrl' | 'timeoutMs'>,
+  timedOut: boolean,
+): HttpError {
   const where = config.baseUrl;
   if (timedOut || error instanceof APIConnectionTimeoutError) {
-    return new HttpError(504, `${where} did not answer within ${config.timeoutMs} ms (the flow's timeoutMs)`);
+    return responderError(
+      504,
+      'timeout',
+      `${where} did not answer within ${config.timeoutMs} ms (the flow's timeoutMs)`,
+    );
   }
   if (error instanceof APIConnectionError) {
-    return new HttpError(502, `could not reach ${where}: ${rootCause(error)}`);
+    return responderError(502, 'unreachable', `could not reach ${where}: ${rootCause(error)}`);
   }
   if (error instanceof APIError && error.status !== undefined) {
-    return new HttpError(
+    return responderError(
       502,
+      kindOfStatus(error.status),
       `${where} answered HTTP ${error.status}: ${detail(error.message.replace(/^\d{3} /, ''))}`,
     );
   }
   const message = error instanceof Error ? error.message : String(error);
-  return new HttpError(502, `${where} failed: ${detail(message)}`);
+  return responderError(502, 'upstream', `${where} failed: ${detail(message)}`);
+}
+
+function kindOfStatus(status: number): ResponderErrorKind {
+  if (status === 401 || status === 403) return 'unauthorized';
+  if (status === 404) return 'model-not-found';
+  return 'upstream';
+}
+
+/** How long listing a server's models may take. */
+const LIST_MODELS_TIMEOUT_MS = 10_000;
+
+/** The models an OpenAI-compatible server lists (GET /models), sorted by id. */
+export async function listServerModels(baseUrl: string, apiKey: string | undefined): Promise<string[]> {
+  const client = clientFor(baseUrl, apiKey, LIST_MODELS_TIMEOUT_MS);
+  const deadline = AbortSignal.timeout(LIST_MODELS_TIMEOUT_MS);
+  try {
+    const ids: string[] = [];
+    for await (const model of client.models.list({ signal: deadline })) ids.push(model.id);
+    return ids.sort((a, b) => a.localeCompare(b));
+  } catch (error) {
+    throw upstreamError(error, { baseUrl, timeoutMs: LIST_MODELS_TIMEOUT_MS }, deadline.aborted);
+  }
 }
 
 /** fetch wraps the socket error (ECONNREFUSED, ENOTFOUND...) a few causes deep. */

@@ -2,6 +2,7 @@ import routes from 'virtual:mnemo-http-routes';
 import { ApiError } from '../../../shared/api-error';
 import type { MnemoApi, MnemoBridge, OperationName } from '../../../shared/contract';
 import { httpRequest } from '../../../shared/http-request';
+import { isResponderErrorKind } from '../../../shared/responder-error';
 
 // Type-only use of the contract: its zod schemas stay out of the page's first script.
 const operationNames = Object.keys(routes) as OperationName[];
@@ -19,7 +20,7 @@ export function ipcTransport(bridge: MnemoBridge): MnemoApi {
   return apiFrom(async (name, input) => {
     const invoke = bridge[name] as (input: unknown) => Promise<Awaited<ReturnType<MnemoBridge[typeof name]>>>;
     const result = await invoke(input);
-    if (!result.ok) throw new ApiError(result.status, result.message);
+    if (!result.ok) throw new ApiError(result.status, result.message, result.errorKind);
     return result.value;
   });
 }
@@ -42,8 +43,9 @@ export function httpTransport(baseUrl: string, apiKey: () => string): MnemoApi {
     }
     const body = await response.json().catch(() => undefined);
     if (!response.ok) {
-      const message = (body as { message?: string } | undefined)?.message ?? response.statusText;
-      throw new ApiError(response.status, message);
+      const error = body as { message?: string; errorKind?: unknown } | undefined;
+      const errorKind = isResponderErrorKind(error?.errorKind) ? error.errorKind : undefined;
+      throw new ApiError(response.status, error?.message ?? response.statusText, errorKind);
     }
     return body;
   });

@@ -4,7 +4,9 @@ import { ApiError } from '../../../shared/api-error';
 import { Empty } from '../lib/Empty';
 import { Composer, type PendingTurn } from './Composer';
 import { ConversationHeader } from './ConversationHeader';
+import { isStarting } from './drafts';
 import { MessageList } from './MessageList';
+import { NewConversationHeader } from './NewConversationHeader';
 import { useMessagePages } from './useMessagePages';
 
 /** One conversation: its messages, rename, copy id, delete, and the composer to continue it. */
@@ -19,6 +21,8 @@ export default function ConversationView({
 }) {
   const query = useMessagePages(flowId, sessionId);
   const [pending, setPending] = useState<PendingTurn>();
+  // Started from "New conversation": nothing is stored until its first answer is complete.
+  const [isNew] = useState(() => isStarting(flowId, sessionId));
   const pages = query.data?.pages;
   const summary = pages?.[0];
   const { fetchNextPage } = query;
@@ -31,7 +35,7 @@ export default function ConversationView({
       </Stack>
     );
   }
-  if (query.isError && !summary) {
+  if (query.isError && !summary && !isNew) {
     const gone = query.error instanceof ApiError && query.error.status === 404;
     return gone ? (
       <Empty
@@ -52,14 +56,25 @@ export default function ConversationView({
       </Box>
     );
   }
-  if (!summary || !pages) return null;
+  if (!summary && !isNew) return null;
+  const newest = pages?.[0]?.messages[0];
 
+  // The same children in both cases, so the composer keeps its state when the first answer is stored.
   return (
-    <Stack h="100%" gap={0} component="section" aria-label={`Conversation ${summary.title}`}>
-      <ConversationHeader summary={summary} onClose={onClose} />
+    <Stack
+      h="100%"
+      gap={0}
+      component="section"
+      aria-label={`Conversation ${summary?.title ?? 'New conversation'}`}
+    >
+      {summary ? (
+        <ConversationHeader summary={summary} onClose={onClose} />
+      ) : (
+        <NewConversationHeader flowId={flowId} onClose={onClose} />
+      )}
       <Divider />
       <MessageList
-        pages={pages}
+        pages={pages ?? NO_PAGES}
         hasOlder={query.hasNextPage}
         loadingOlder={query.isFetchingNextPage}
         busy={query.isFetching}
@@ -68,8 +83,15 @@ export default function ConversationView({
       />
       <Divider />
       <Box px="md" py="xs">
-        <Composer flowId={flowId} sessionId={sessionId} onPending={setPending} />
+        <Composer
+          flowId={flowId}
+          sessionId={sessionId}
+          lastAnswerId={newest?.role === 'assistant' ? newest.id : undefined}
+          onPending={setPending}
+        />
       </Box>
     </Stack>
   );
 }
+
+const NO_PAGES: ReadonlyArray<{ messages: [] }> = [];

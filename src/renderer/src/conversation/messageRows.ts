@@ -21,13 +21,15 @@ export function toRows(
     const messages = pages[p]?.messages ?? [];
     for (let i = messages.length - 1; i >= 0; i--) {
       const message = messages[i];
-      if (!message || seen.has(message.id)) continue;
+      // A regenerated answer takes the place of the one it will replace.
+      if (!message || seen.has(message.id) || message.id === pending?.replaces) continue;
       seen.add(message.id);
       rows.push({ key: message.id, kind: 'message', message });
     }
   }
   if (pending) {
-    rows.push({ key: 'pending-question', kind: 'question', content: pending.question });
+    if (pending.question !== undefined)
+      rows.push({ key: 'pending-question', kind: 'question', content: pending.question });
     rows.push({ key: 'pending-answer', kind: 'answer', content: pending.answer || '…' });
   }
   return rows;

@@ -1,9 +1,17 @@
-import { Badge, Divider, NavLink, ScrollArea, Skeleton, Stack, Text } from '@mantine/core';
-import { IconActivity, IconInbox, IconMessages, IconSettings, IconTrash } from '@tabler/icons-react';
+import { Badge, Button, Divider, NavLink, ScrollArea, Skeleton, Stack, Text } from '@mantine/core';
+import {
+  IconActivity,
+  IconInbox,
+  IconMessages,
+  IconPlus,
+  IconSettings,
+  IconTrash,
+} from '@tabler/icons-react';
 import { useQuery } from '@tanstack/react-query';
 import { useApi } from '../api/context';
 import { queryKeys } from '../api/queries';
 import { conversations as count } from '../lib/count';
+import { openNewConversation } from '../sessions/newConversation';
 import { useFilters } from '../state/filters';
 import { openView, type View } from '../state/view';
 
@@ -25,6 +33,20 @@ export function Sidebar({ view, onNavigate }: { view: View; onNavigate: () => vo
 
   return (
     <Stack gap={0} h="100%">
+      {!missingKey && (
+        <Button
+          variant="light"
+          mb="xs"
+          leftSection={<IconPlus size={16} aria-hidden />}
+          title="New conversation (Ctrl+N)"
+          onClick={() => {
+            openNewConversation();
+            onNavigate();
+          }}
+        >
+          New conversation
+        </Button>
+      )}
       <ScrollArea style={{ flex: 1 }} type="auto">
         <NavLink
           component="button"

@@ -1,7 +1,8 @@
 import { ActionIcon, Button, Group, Loader, Text, Title, Tooltip } from '@mantine/core';
-import { IconUpload } from '@tabler/icons-react';
+import { IconMessagePlus, IconUpload } from '@tabler/icons-react';
 import type { ReactNode } from 'react';
 import { openImport } from '../transfer/ImportDialog';
+import { openNewConversation } from './newConversation';
 
 /**
  * The list's title row: what it shows (truncated), then Import, Export and what else the
@@ -41,6 +42,16 @@ export function ListHeader({
       </Title>
       <Group gap="xs" wrap="nowrap" style={{ flexShrink: 0 }}>
         {refreshing && <Loader size="xs" aria-label="Refreshing" />}
+        <Tooltip label="New conversation (Ctrl+N)">
+          <ActionIcon
+            variant="filled"
+            size="lg"
+            aria-label="New conversation"
+            onClick={() => openNewConversation()}
+          >
+            <IconMessagePlus size={18} aria-hidden />
+          </ActionIcon>
+        </Tooltip>
         {iconOnly ? (
           <Tooltip label="Import conversations">
             <ActionIcon variant="default" size="lg" aria-label="Import" onClick={openImport}>

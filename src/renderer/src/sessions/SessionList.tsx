@@ -7,6 +7,7 @@ import type { SessionList as SessionPage, SessionSummary } from '../../../shared
 import { noteRowsInView } from '../api/queries';
 import { Empty } from '../lib/Empty';
 import { openSession, useOpenSession } from '../state/view';
+import { openNewConversation } from './newConversation';
 import { PendingRow, ROW_HEIGHT, SessionRow, sessionKeyOf } from './SessionRow';
 import { useDeleteSession } from './useDeleteSession';
 
@@ -147,7 +148,12 @@ export function SessionList({ query, resetKey, by, filtered, onClearFilters }: P
       <Empty
         icon={<IconMessageOff aria-hidden />}
         title="No conversations yet"
-        description="They appear here as soon as a script stores a message through the API."
+        description="Start one here, or store a message through the API: it appears at once."
+        actions={
+          <Button variant="light" onClick={() => openNewConversation()}>
+            Start a conversation
+          </Button>
+        }
       />
     );
   }

@@ -17,6 +17,7 @@ import { useState } from 'react';
 import type { Flow, ResponderConfig } from '../../../shared/schemas/flows';
 import { useApi } from '../api/context';
 import { queryKeys } from '../api/queries';
+import { ModelField } from './ModelField';
 
 type Kind = ResponderConfig['kind'];
 
@@ -171,11 +172,13 @@ function FlowFormBody({ flow, onClose }: { flow?: Flow; onClose: () => void }) {
               value={state.baseUrl}
               onChange={(e) => set('baseUrl', e.currentTarget.value)}
             />
-            <TextInput
-              label="Model"
-              required
+            <ModelField
               value={state.model}
-              onChange={(e) => set('model', e.currentTarget.value)}
+              onChange={(model) => set('model', model)}
+              baseUrl={state.baseUrl}
+              apiKey={state.apiKey}
+              apiKeyEnv={state.apiKeyEnv}
+              flowId={flow?.id}
             />
             <Group grow align="flex-start">
               <PasswordInput

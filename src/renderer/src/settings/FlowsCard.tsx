@@ -1,15 +1,54 @@
-import { Alert, Badge, Button, Card, Group, Loader, Table, Text, Title, VisuallyHidden } from '@mantine/core';
+import {
+  Alert,
+  Badge,
+  Button,
+  Card,
+  Group,
+  Loader,
+  Table,
+  Text,
+  Title,
+  Tooltip,
+  VisuallyHidden,
+} from '@mantine/core';
 import { modals } from '@mantine/modals';
 import { notifications } from '@mantine/notifications';
-import { IconPlugConnected, IconPlus } from '@tabler/icons-react';
+import { IconCheck, IconPlugConnected, IconPlus, IconX } from '@tabler/icons-react';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
+import { ApiError } from '../../../shared/api-error';
+import type { ResponderErrorKind } from '../../../shared/responder-error';
 import { DEFAULT_FLOW_ID, type Flow } from '../../../shared/schemas/flows';
 import { useApi } from '../api/context';
 import { queryKeys } from '../api/queries';
+import { responderErrorText } from '../conversation/responderErrors';
+import { setSearchParams, useSearchParams } from '../state/location';
 import { FlowForm } from './FlowForm';
 
-type TestResult = { ok: boolean; message: string; latencyMs?: number };
+type TestResult = { ok: boolean; message: string; latencyMs?: number; errorKind?: ResponderErrorKind };
+
+/** Pass or fail in a few words; the server's own words (the answer, the error) on hover. */
+function TestOutcome({ flow, result }: { flow: Flow; result: TestResult }) {
+  const words = result.ok ? 'Connected' : responderErrorText(result.errorKind).title;
+  const time = result.latencyMs !== undefined ? ` · ${Math.round(result.latencyMs).toLocaleString()} ms` : '';
+  return (
+    <Tooltip label={result.message} multiline maw={420} withArrow>
+      <Badge
+        mt={6}
+        variant="light"
+        color={result.ok ? 'teal' : 'red'}
+        tt="none"
+        maw="100%"
+        role="status"
+        aria-label={`Test of ${flow.name}: ${words}${time}`}
+        leftSection={result.ok ? <IconCheck size={12} aria-hidden /> : <IconX size={12} aria-hidden />}
+      >
+        {result.ok ? 'Connected' : 'Failed'}
+        {time}
+      </Badge>
+    </Tooltip>
+  );
+}
 
 function ResponderLabel({ flow }: { flow: Flow }) {
   const r = flow.responder;
@@ -38,6 +77,15 @@ export function FlowsCard() {
   const client = useQueryClient();
   const flows = useQuery({ queryKey: queryKeys.flows, queryFn: () => api.listFlows({}) });
   const [editing, setEditing] = useState<Flow | 'new'>();
+  // "Open flow settings" (after a responder error) names the flow to edit in the URL.
+  const editParam = useSearchParams().get('edit');
+  useEffect(() => {
+    const flow = editParam ? flows.data?.items.find((f) => f.id === editParam) : undefined;
+    if (flow) {
+      setEditing(flow);
+      setSearchParams({ edit: undefined });
+    }
+  }, [editParam, flows.data]);
   const [tests, setTests] = useState<Record<string, TestResult | 'running'>>({});
 
   const test = async (flow: Flow) => {
@@ -47,7 +95,11 @@ export function FlowsCard() {
       const r = await api.testFlow({ flowId: flow.id });
       result = r;
     } catch (e) {
-      result = { ok: false, message: (e as Error).message };
+      result = {
+        ok: false,
+        message: (e as Error).message,
+        errorKind: e instanceof ApiError ? e.errorKind : undefined,
+      };
     }
     setTests((t) => ({ ...t, [flow.id]: result }));
   };
@@ -128,10 +180,10 @@ export function FlowsCard() {
                   </Table.Td>
                   <Table.Td>
                     <ResponderLabel flow={flow} />
-                    {result && result !== 'running' && (
-                      <Text size="xs" c={result.ok ? 'teal' : 'red'} mt={4} role="status">
-                        {result.ok ? 'Connected' : 'Failed'}: {result.message}
-                        {result.latencyMs !== undefined && ` (${Math.round(result.latencyMs)} ms)`}
+                    {result && result !== 'running' && <TestOutcome flow={flow} result={result} />}
+                    {result && result !== 'running' && !result.ok && (
+                      <Text size="xs" mt={4} maw={320} lineClamp={2}>
+                        {result.errorKind ? responderErrorText(result.errorKind).title : result.message}
                       </Text>
                     )}
                   </Table.Td>
@@ -147,16 +199,19 @@ export function FlowsCard() {
                   </Table.Td>
                   <Table.Td>
                     <Group gap="xs" justify="flex-end" wrap="nowrap">
-                      <Button
-                        size="xs"
-                        variant="light"
-                        leftSection={<IconPlugConnected size={14} aria-hidden />}
-                        loading={result === 'running'}
-                        aria-label={`Test connection of ${flow.name}`}
-                        onClick={() => void test(flow)}
-                      >
-                        Test connection
-                      </Button>
+                      {/* The built-in echo needs no connection. */}
+                      {flow.responder.kind !== 'echo' && (
+                        <Button
+                          size="xs"
+                          variant="light"
+                          leftSection={<IconPlugConnected size={14} aria-hidden />}
+                          loading={result === 'running'}
+                          aria-label={`Test connection of ${flow.name}`}
+                          onClick={() => void test(flow)}
+                        >
+                          Test connection
+                        </Button>
+                      )}
                       <Button
                         size="xs"
                         variant="default"

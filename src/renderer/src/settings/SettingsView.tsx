@@ -1,7 +1,8 @@
-import { Card, Code, Group, Stack, Text, Title } from '@mantine/core';
+import { Card, Code, Group, Radio, Stack, Text, Title } from '@mantine/core';
 import { useQuery } from '@tanstack/react-query';
 import { useApi } from '../api/context';
 import { queryKeys } from '../api/queries';
+import { type SendKey, useSendKey } from '../conversation/sendKey';
 import { ThemeSwitch } from '../layout/ThemeSwitch';
 import { ApiCard } from './ApiCard';
 import { CorsCard } from './CorsCard';
@@ -28,6 +29,7 @@ export default function SettingsView() {
         </Text>
         {server.data ? <Code data-testid="data-dir">{server.data.dataDir}</Code> : <Text size="sm">…</Text>}
       </Card>
+      <ComposerCard />
       <Card withBorder padding="lg" component="section" aria-labelledby="theme-title">
         <Title order={3} size="h4" id="theme-title" mb="sm">
           Theme
@@ -37,5 +39,27 @@ export default function SettingsView() {
         </Group>
       </Card>
     </Stack>
+  );
+}
+
+/** Which key sends a message in the composer (kept in this window's local storage, as the theme is). */
+function ComposerCard() {
+  const [sendKey, setSendKey] = useSendKey();
+  return (
+    <Card withBorder padding="lg" component="section" aria-labelledby="composer-title">
+      <Title order={3} size="h4" id="composer-title" mb="sm">
+        Composer
+      </Title>
+      <Radio.Group
+        label="Sending a message"
+        value={sendKey}
+        onChange={(value) => setSendKey(value as SendKey)}
+      >
+        <Stack gap={6} mt={6}>
+          <Radio value="enter" label="Enter sends; Shift+Enter adds a line" />
+          <Radio value="mod-enter" label="Ctrl+Enter (⌘+Enter) sends; Enter adds a line" />
+        </Stack>
+      </Radio.Group>
+    </Card>
   );
 }
