@@ -11,12 +11,14 @@ import {
 } from 'fastify-type-provider-zod';
 import type { Handlers } from '../../shared/contract';
 import type { ServiceContext } from '../memory';
+import { embedService } from '../memory/embed';
 import { handleClientError } from './client-errors';
 import drainRefusedBodies from './drain-refused-bodies';
 import { acceptEmptyJsonBodies } from './empty-json-body';
 import { errorBody, handleError, handleRouterError } from './errors';
 import { eventRoutes } from './events';
 import { flowiseRoutes } from './flowise';
+import { flowiseEmbedRoutes } from './flowise-embed';
 import largeBodyGate from './large-body-gate';
 import { nativeRoutes } from './native';
 import { predictionRoutes } from './prediction';
@@ -113,6 +115,7 @@ export async function createHttpServer(options: HttpServerOptions) {
     apiKey: options.apiKey,
     corsOrigins: options.corsOrigins,
     allowedHosts: () => allowedHosts,
+    publicFlow: embedService(options.context).isPublicEmbed,
   });
   await app.register(drainRefusedBodies);
   await app.register(largeBodyGate);
@@ -130,6 +133,7 @@ export async function createHttpServer(options: HttpServerOptions) {
   await app.register(flowiseRoutes, { context: options.context });
   await app.register(predictionRoutes, { context: options.context });
   await app.register(simRoutes, { context: options.context });
+  await app.register(flowiseEmbedRoutes, { context: options.context });
   await app.register(transferRoutes, { context: options.context });
   app.get('/api/v1/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 
