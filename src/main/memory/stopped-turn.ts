@@ -7,6 +7,9 @@ import { HttpError } from '../http/errors';
  */
 export class TurnStoppedError extends HttpError {
   constructor() {
-    super(409, 'the answer was stopped (PUT /api/v1/chatmessage/abort) before it was complete; nothing was stored');
+    super(
+      409,
+      'the answer was stopped (PUT /api/v1/chatmessage/abort) before it was complete; nothing was stored',
+    );
   }
 }

@@ -30,6 +30,10 @@ export const AbortParams = z.object({ flowId: FlowId, chatId: SessionId });
 export const AbortAnswer = z.object({
   status: z.literal(200),
   message: z.string(),
-  stopped: z.number().int().min(0).describe('how many running answers of this chatId were stopped (Mnemo adds this)'),
+  stopped: z
+    .number()
+    .int()
+    .min(0)
+    .describe('how many running answers of this chatId were stopped (Mnemo adds this)'),
 });
 export type AbortAnswer = z.infer<typeof AbortAnswer>;

@@ -47,7 +47,7 @@ export const RetentionDays = z
 export const PublicEmbed = z
   .boolean()
   .describe(
-    'true: web pages whose origin is in the CORS allowlist may call this flow\'s prediction, chatbot-config and abort routes without the API key (as Flowise serves a flow without an API key)',
+    "true: web pages whose origin is in the CORS allowlist may call this flow's prediction, chatbot-config and abort routes without the API key (as Flowise serves a flow without an API key)",
   );
 
 /** A flow as the native API shows it: never its secret, only whether it has one. */
