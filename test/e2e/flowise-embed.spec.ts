@@ -140,3 +140,28 @@ test('a flow that is not public: the widget without the key gets nothing and sto
     await pageServer.close();
   }
 });
+
+test('Settings: a flow is opened to web pages with a switch in its form, and the flow list says so', async ({
+  page,
+  mnemo,
+}) => {
+  await page.goto(mnemo.webUrl);
+  await page.getByRole('button', { name: 'Settings' }).click();
+  const flows = page.getByRole('table', { name: 'Flows' });
+  await expect(flows.getByRole('row', { name: /Default/ })).not.toContainText('Open to allowlisted pages');
+
+  await page.getByRole('button', { name: 'Edit Default' }).click();
+  const edit = page.getByRole('dialog', { name: 'Edit flow “Default”' });
+  const open = edit.getByRole('switch', { name: /Open to web pages without the key/ });
+  await expect(open).not.toBeChecked();
+  await open.check();
+  await page.screenshot({ path: '/tmp/shots/clients18/flow-form-public.png' });
+  await edit.getByRole('button', { name: 'Save' }).click();
+  await expect(edit).toBeHidden();
+  await expect(flows.getByRole('row', { name: /Default/ })).toContainText('Open to allowlisted pages');
+  await page.screenshot({ path: '/tmp/shots/clients18/flows-card-public.png' });
+  const stored = (await (await mnemo.api('/api/v1/flows')).json()) as {
+    items: Array<{ id: string; publicEmbed: boolean }>;
+  };
+  expect(stored.items.find((f) => f.id === 'default')?.publicEmbed).toBe(true);
+});
