@@ -90,6 +90,8 @@ export async function startMnemo(config: ServerConfig, options: StartOptions = {
     transfer: transferService(context),
     retention,
     address,
+    /** The Node server under the API (tests observe every answer through it). */
+    httpServer: http.app.server,
     apiKey: apiKey.current,
     webUrl: () => `${address.url}/#key=${encodeURIComponent(apiKey.current())}`,
     async close() {

@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { type Mnemo, type StartOptions, startMnemo } from '../../src/main/core';
+import { checkAnswers, recordAnswers } from './openapi-answers';
 import { tempDir } from './tmp';
 
 export interface TestServer {
@@ -13,6 +14,16 @@ export interface TestServer {
   close(): Promise<void>;
 }
 
+/** The OpenAPI document the server serves (undefined when a test left it unable to answer). */
+async function servedDocument(url: string, key: string): Promise<Record<string, unknown> | undefined> {
+  try {
+    const res = await fetch(`${url}/api/v1/openapi.json`, { headers: { authorization: `Bearer ${key}` } });
+    return res.ok ? ((await res.json()) as Record<string, unknown>) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 /** The real server on a free port, over a temp data dir. */
 export async function startTestServer(
   options: { env?: NodeJS.ProcessEnv; corsOrigins?: string[]; secrets?: StartOptions['secrets'] } = {},
@@ -24,6 +35,7 @@ export async function startTestServer(
     { env: options.env ?? {}, secrets: options.secrets },
   );
   const url = mnemo.address.url;
+  const answers = recordAnswers(mnemo.httpServer);
   return {
     mnemo,
     url,
@@ -40,9 +52,16 @@ export async function startTestServer(
       }
       return fetch(url + pathAndQuery, { ...init, headers, body });
     },
+    /** Closes the server, then fails if any answer it gave is not as its OpenAPI document says. */
     async close() {
+      const recorded = answers.splice(0);
+      const document = await servedDocument(url, mnemo.apiKey());
       await mnemo.close();
       tmp.cleanup();
+      const problems = document ? checkAnswers(document, recorded) : [];
+      if (problems.length > 0) {
+        throw new Error(`answers not as the OpenAPI document says:\n${problems.slice(0, 30).join('\n')}`);
+      }
     },
   };
 }

@@ -10,6 +10,7 @@ import {
   MEMORY_TYPE,
   PredictionAnswer,
   PredictionBody,
+  PredictionEventStream,
   type PredictionMetadata,
   StreamingStatus,
 } from '../../shared/schemas/prediction';
@@ -60,7 +61,15 @@ export async function predictionRoutes(app: FastifyInstance, options: { context:
         tags: ['flowise'],
         params: FlowKey,
         body: PredictionBody,
-        response: { 200: PredictionAnswer },
+        response: {
+          200: {
+            description: 'The answer: JSON, or with streaming: true (on a flow that streams) an event stream',
+            content: {
+              'application/json': { schema: PredictionAnswer },
+              'text/event-stream': { schema: PredictionEventStream },
+            },
+          },
+        },
         security: KEY_OR_PUBLIC_FLOW,
       },
     },

@@ -3,12 +3,7 @@ import type { AddressInfo } from 'node:net';
 import fastifyStatic from '@fastify/static';
 import fastifySwagger from '@fastify/swagger';
 import Fastify, { type FastifyInstance, LogController } from 'fastify';
-import {
-  jsonSchemaTransform,
-  serializerCompiler,
-  validatorCompiler,
-  type ZodTypeProvider,
-} from 'fastify-type-provider-zod';
+import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { Handlers } from '../../shared/contract';
 import type { ServiceContext } from '../memory';
 import { embedService } from '../memory/embed';
@@ -20,7 +15,9 @@ import { eventRoutes } from './events';
 import { flowiseRoutes } from './flowise';
 import { flowiseEmbedRoutes } from './flowise-embed';
 import largeBodyGate from './large-body-gate';
+import { methodsByPath } from './method-not-allowed';
 import { nativeRoutes } from './native';
+import { exactTransform, serversOf } from './openapi-exact';
 import { predictionRoutes } from './prediction';
 import security from './security';
 import { simRoutes } from './sim';
@@ -102,11 +99,21 @@ export async function createHttpServer(options: HttpServerOptions) {
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   app.setErrorHandler(handleError);
-  app.setNotFoundHandler((request, reply) =>
-    reply
+  const allowedMethods = methodsByPath(app);
+  app.setNotFoundHandler((request, reply) => {
+    const allow = allowedMethods(request);
+    if (allow.length > 0) {
+      return reply
+        .status(405)
+        .header('Allow', allow.join(', '))
+        .send(
+          errorBody(request, 405, `method ${request.method} not allowed here; allowed: ${allow.join(', ')}`),
+        );
+    }
+    return reply
       .status(404)
-      .send(errorBody(request, 404, `no route ${request.method} ${request.url.split('?')[0]}`)),
-  );
+      .send(errorBody(request, 404, `no route ${request.method} ${request.url.split('?')[0]}`));
+  });
   // JSON only: without a text/plain parser, a simple-form POST never reaches a handler (415).
   app.removeContentTypeParser('text/plain');
   acceptEmptyJsonBodies(app);
@@ -125,7 +132,7 @@ export async function createHttpServer(options: HttpServerOptions) {
       components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
       security: [{ bearer: [] }],
     },
-    transform: jsonSchemaTransform,
+    transform: exactTransform,
   });
 
   await app.register(nativeRoutes, { handlers: options.handlers });
@@ -135,7 +142,10 @@ export async function createHttpServer(options: HttpServerOptions) {
   await app.register(simRoutes, { context: options.context });
   await app.register(flowiseEmbedRoutes, { context: options.context });
   await app.register(transferRoutes, { context: options.context });
-  app.get('/api/v1/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+  app.get('/api/v1/openapi.json', { schema: { hide: true } }, async (request) => ({
+    ...app.swagger(),
+    servers: serversOf(request),
+  }));
 
   const webRoot = options.webRoot;
   if (webRoot && fs.existsSync(webRoot)) {

@@ -65,6 +65,13 @@ export const PredictionAnswer = z.object({
 });
 export type PredictionAnswer = z.infer<typeof PredictionAnswer>;
 
+/** A streamed answer, as the OpenAPI document describes it (each event one `data:` line of JSON). */
+export const PredictionEventStream = z
+  .string()
+  .describe(
+    'Server-sent events, each written as `message:\\ndata:{"event":NAME,"data":PAYLOAD}\\n\\n`: start (the first token), token..., metadata ({chatId, chatMessageId, question, sessionId, memoryType}), then end with data "[DONE]". A failure after the start sends error (a message) then end; a stop (PUT /api/v1/chatmessage/abort) sends abort then end.',
+  );
+
 /** The `metadata` event of a streamed answer. */
 export type PredictionMetadata = Omit<PredictionAnswer, 'text'>;
 
