@@ -25,6 +25,7 @@ const SortQuery = z
  */
 const ChatTypeQuery = z
   .string()
+  .regex(/^(INTERNAL|EXTERNAL|\[.*\])$/s, 'must be INTERNAL, EXTERNAL or a JSON array of them')
   .transform((text, ctx): ChatType | undefined => {
     let values: unknown = text;
     if (text.startsWith('[')) {

@@ -34,7 +34,7 @@ const HistoryMessage = z
 export const PredictionBody = z.object({
   question: z
     .string({ error: (issue) => (issue.input === undefined ? 'is required' : 'must be a string') })
-    .refine((s) => s.trim().length > 0, 'must not be empty or blank')
+    .regex(/\S/, 'must not be empty or blank')
     .pipe(MessageContent),
   overrideConfig: z
     .object({ sessionId: SessionId.optional() })
