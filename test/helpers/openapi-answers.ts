@@ -78,11 +78,15 @@ export function checkAnswers(document: Json, answers: Answer[]): string[] {
   const ajv = new Ajv({ strict: false, validateSchema: false, allErrors: false });
   addFormats(ajv);
   ajv.addSchema(document, 'openapi.json');
-  const paths = Object.entries(document.paths as Record<string, Json>).map(([template, item]) => ({
-    template,
-    item,
-    pattern: new RegExp(`^${template.replace(/[.+?^$()|[\]\\]/g, '\\$&').replace(/\{[^}]+\}/g, '[^/]+')}$`),
-  }));
+  // As the router chooses: a fixed segment wins over a parameter (/api/memory/all before /api/memory/{key}).
+  const parameters = (template: string) => template.split('{').length;
+  const paths = Object.entries(document.paths as Record<string, Json>)
+    .map(([template, item]) => ({
+      template,
+      item,
+      pattern: new RegExp(`^${template.replace(/[.+?^$()|[\]\\]/g, '\\$&').replace(/\{[^}]+\}/g, '[^/]+')}$`),
+    }))
+    .sort((a, b) => parameters(a.template) - parameters(b.template));
   const problems: string[] = [];
   for (const answer of answers) {
     const path = answer.target.split('?')[0] ?? '';
