@@ -12,6 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { checkAnswers } from '../helpers/openapi-answers';
 import { startTestServer, type TestServer } from '../helpers/server';
 
+// biome-ignore lint/suspicious/noExplicitAny: a parsed OpenAPI document, walked by path in assertions
 type Json = Record<string, any>;
 
 let server: TestServer;
