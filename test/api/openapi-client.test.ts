@@ -106,5 +106,5 @@ it('the same calls, through openapi-fetch, against the server', async () => {
       body: { question: 'typed hello', overrideConfig: { sessionId: 'typed-session' } },
     } as never,
   );
-  expect((answer.data as { text: string }).text).toContain('typed hello');
+  expect((answer.data as unknown as { text: string }).text).toContain('typed hello');
 });

@@ -34,7 +34,8 @@ export function methodsByPath(app: FastifyInstance) {
 
   /** The methods the path is served with (sorted), or none when no route serves it. */
   return (request: FastifyRequest): string[] => {
-    let path = (request.url.split('?')[0] ?? '').replace(/\/+$/, '') || '/';
+    // As the router reads it: a trailing slash makes another path (404 there, not 405).
+    let path = request.url.split('?')[0] ?? '';
     try {
       path = decodeURI(path);
     } catch {
