@@ -90,6 +90,10 @@ export async function startMnemo(config: ServerConfig, options: StartOptions = {
     transfer: transferService(context),
     retention,
     address,
+    /** The Node server under the API (tests observe every answer through it). */
+    httpServer: http.app.server,
+    /** The OpenAPI document the API serves (without `servers`, which depends on the request). */
+    openapi: () => http.app.swagger() as unknown as Record<string, unknown>,
     apiKey: apiKey.current,
     webUrl: () => `${address.url}/#key=${encodeURIComponent(apiKey.current())}`,
     async close() {

@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { type Mnemo, type StartOptions, startMnemo } from '../../src/main/core';
+import { checkAnswers, recordAnswers } from './openapi-answers';
 import { tempDir } from './tmp';
 
 export interface TestServer {
@@ -24,6 +25,7 @@ export async function startTestServer(
     { env: options.env ?? {}, secrets: options.secrets },
   );
   const url = mnemo.address.url;
+  const answers = recordAnswers(mnemo.httpServer);
   return {
     mnemo,
     url,
@@ -40,9 +42,15 @@ export async function startTestServer(
       }
       return fetch(url + pathAndQuery, { ...init, headers, body });
     },
+    /** Closes the server, then fails if any answer it gave is not as its OpenAPI document says. */
     async close() {
+      const recorded = answers.splice(0);
       await mnemo.close();
       tmp.cleanup();
+      const problems = checkAnswers(mnemo.openapi(), recorded);
+      if (problems.length > 0) {
+        throw new Error(`answers not as the OpenAPI document says:\n${problems.slice(0, 30).join('\n')}`);
+      }
     },
   };
 }

@@ -59,6 +59,7 @@ describe('an export that fails part-way', () => {
           name: 'Default',
           responder: { kind: 'echo' },
           retentionDays: null,
+          publicEmbed: false,
           createdAt: 0,
           updatedAt: 0,
         },

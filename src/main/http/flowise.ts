@@ -64,7 +64,7 @@ const toChatFlow = (flow: Flow): ChatFlow => ({
   name: flow.name,
   flowData: EMPTY_FLOW_DATA,
   deployed: true,
-  isPublic: false,
+  isPublic: flow.publicEmbed,
   apikeyid: null,
   chatbotConfig: null,
   apiConfig: null,
@@ -159,11 +159,12 @@ export async function flowiseRoutes(app: FastifyInstance, options: { context: Se
       },
     },
     async (request) => {
-      const { id, name, mnemo } = request.body;
+      const { id, name, isPublic, mnemo } = request.body;
       return toChatFlow(
         await flows.create({
           id,
           name,
+          publicEmbed: isPublic,
           responder: mnemo?.responder ?? { kind: 'echo' },
           apiKey: mnemo?.apiKey,
         }),
@@ -196,9 +197,14 @@ export async function flowiseRoutes(app: FastifyInstance, options: { context: Se
       },
     },
     async (request) => {
-      const { name, mnemo } = request.body;
+      const { name, isPublic, mnemo } = request.body;
       return toChatFlow(
-        await flows.update(request.params.id, { name, responder: mnemo?.responder, apiKey: mnemo?.apiKey }),
+        await flows.update(request.params.id, {
+          name,
+          publicEmbed: isPublic,
+          responder: mnemo?.responder,
+          apiKey: mnemo?.apiKey,
+        }),
       );
     },
   );

@@ -10,13 +10,16 @@ import {
   MEMORY_TYPE,
   PredictionAnswer,
   PredictionBody,
+  PredictionEventStream,
   type PredictionMetadata,
   StreamingStatus,
 } from '../../shared/schemas/prediction';
 import type { ServiceContext } from '../memory';
 import { createPredictionService } from '../memory/prediction';
+import { TurnStoppedError } from '../memory/stopped-turn';
 import { HttpError } from './errors';
 import { FlowiseEventStream } from './flowise-stream';
+import { KEY_OR_PUBLIC_FLOW } from './security';
 
 export async function predictionRoutes(app: FastifyInstance, options: { context: ServiceContext }) {
   const prediction = createPredictionService(options.context);
@@ -50,6 +53,7 @@ export async function predictionRoutes(app: FastifyInstance, options: { context:
   typed.post(
     '/api/v1/prediction/:flowId',
     {
+      config: { publicFlowParam: 'flowId' },
       schema: {
         operationId: 'createPrediction',
         summary:
@@ -57,7 +61,16 @@ export async function predictionRoutes(app: FastifyInstance, options: { context:
         tags: ['flowise'],
         params: FlowKey,
         body: PredictionBody,
-        response: { 200: PredictionAnswer },
+        response: {
+          200: {
+            description: 'The answer: JSON, or with streaming: true (on a flow that streams) an event stream',
+            content: {
+              'application/json': { schema: PredictionAnswer },
+              'text/event-stream': { schema: PredictionEventStream },
+            },
+          },
+        },
+        security: KEY_OR_PUBLIC_FLOW,
       },
     },
     async (request, reply) => {
@@ -105,6 +118,12 @@ export async function predictionRoutes(app: FastifyInstance, options: { context:
         stream.send('metadata', metadata);
         stream.end();
       } catch (error) {
+        if (error instanceof TurnStoppedError) {
+          // Flowise's stop button: the widget ends the answer on its abort event.
+          stream.send('abort', error.message);
+          stream.end();
+          return reply;
+        }
         if (!stream.started) throw failure(signal, error);
         if (signal.aborted) {
           reply.raw.destroy();

@@ -16,7 +16,22 @@ export interface SecurityOptions {
   allowedHosts: () => Set<string> | null;
   /** Origins that get CORS grants now (read per request: Settings can change them). */
   corsOrigins: () => readonly string[];
+  /** Whether a flow lets allowlisted web pages call its embed routes without the key. */
+  publicFlow: (flowId: string) => Promise<boolean>;
 }
+
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    /**
+     * The path parameter naming a flow: when that flow has publicEmbed, a request from an
+     * allowlisted Origin needs no key on this route (Flowise's embed widget on a page).
+     */
+    publicFlowParam?: string;
+  }
+}
+
+/** The OpenAPI security of a route that a publicEmbed flow opens: the key, or nothing. */
+export const KEY_OR_PUBLIC_FLOW: Array<Record<string, string[]>> = [{ bearer: [] }, {}];
 
 /**
  * Whether the route the router chose may be called without the key: its schema says
@@ -28,6 +43,22 @@ function isPublic(request: FastifyRequest): boolean {
   const security = request.routeOptions.schema?.security;
   return Array.isArray(security) && security.length === 0 && publicPlainly(request);
 }
+/**
+ * Whether the route the router chose is one a public flow opens, the request comes from
+ * an allowlisted page, and the flow it names (the decoded path parameter the route
+ * runs with) has publicEmbed. Decided on the route and its parameters, never the raw target.
+ */
+async function openedByPublicFlow(
+  request: FastifyRequest,
+  allowedOrigin: boolean,
+  options: SecurityOptions,
+): Promise<boolean> {
+  const param = request.routeOptions.config?.publicFlowParam;
+  if (!param || !allowedOrigin || !publicPlainly(request)) return false;
+  const flowId = (request.params as Record<string, unknown>)[param];
+  return typeof flowId === 'string' && (await options.publicFlow(flowId));
+}
+
 const sha256 = (text: string) => crypto.createHash('sha256').update(text).digest();
 
 /** The current key's digest, computed again only when the key changes (it is read per request). */
@@ -48,7 +79,8 @@ async function security(app: FastifyInstance, options: SecurityOptions) {
         .send(errorBody(request, 403, 'Host header not allowed (DNS-rebinding protection)'));
     }
     const origin = request.headers.origin;
-    if (origin && options.corsOrigins().includes(origin)) {
+    const allowedOrigin = origin !== undefined && options.corsOrigins().includes(origin);
+    if (origin && allowedOrigin) {
       reply.header('Access-Control-Allow-Origin', origin);
       reply.header('Vary', 'Origin');
       if (request.method === 'OPTIONS') {
@@ -63,6 +95,7 @@ async function security(app: FastifyInstance, options: SecurityOptions) {
       }
     }
     if (isPublic(request)) return;
+    if (await openedByPublicFlow(request, allowedOrigin, options)) return;
     if (!keyMatches(request.headers.authorization, options.apiKey())) {
       return reply
         .status(401)

@@ -3,24 +3,23 @@ import type { AddressInfo } from 'node:net';
 import fastifyStatic from '@fastify/static';
 import fastifySwagger from '@fastify/swagger';
 import Fastify, { type FastifyInstance, LogController } from 'fastify';
-import {
-  jsonSchemaTransform,
-  serializerCompiler,
-  validatorCompiler,
-  type ZodTypeProvider,
-} from 'fastify-type-provider-zod';
+import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { Handlers } from '../../shared/contract';
 import type { ServiceContext } from '../memory';
+import { embedService } from '../memory/embed';
 import { handleClientError } from './client-errors';
 import drainRefusedBodies from './drain-refused-bodies';
 import { acceptEmptyJsonBodies } from './empty-json-body';
 import { errorBody, handleError, handleRouterError } from './errors';
 import { eventRoutes } from './events';
 import { flowiseRoutes } from './flowise';
+import { flowiseEmbedRoutes } from './flowise-embed';
 import largeBodyGate from './large-body-gate';
 import { mcpRoutes } from './mcp';
+import { methodsByPath } from './method-not-allowed';
 import { nativeRoutes } from './native';
 import { openAiRoutes } from './openai';
+import { exactTransform, serversOf } from './openapi-exact';
 import { predictionRoutes } from './prediction';
 import security from './security';
 import { simRoutes } from './sim';
@@ -102,11 +101,21 @@ export async function createHttpServer(options: HttpServerOptions) {
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   app.setErrorHandler(handleError);
-  app.setNotFoundHandler((request, reply) =>
-    reply
+  const allowedMethods = methodsByPath(app);
+  app.setNotFoundHandler((request, reply) => {
+    const allow = allowedMethods(request);
+    if (allow.length > 0) {
+      return reply
+        .status(405)
+        .header('Allow', allow.join(', '))
+        .send(
+          errorBody(request, 405, `method ${request.method} not allowed here; allowed: ${allow.join(', ')}`),
+        );
+    }
+    return reply
       .status(404)
-      .send(errorBody(request, 404, `no route ${request.method} ${request.url.split('?')[0]}`)),
-  );
+      .send(errorBody(request, 404, `no route ${request.method} ${request.url.split('?')[0]}`));
+  });
   // JSON only: without a text/plain parser, a simple-form POST never reaches a handler (415).
   app.removeContentTypeParser('text/plain');
   acceptEmptyJsonBodies(app);
@@ -115,6 +124,7 @@ export async function createHttpServer(options: HttpServerOptions) {
     apiKey: options.apiKey,
     corsOrigins: options.corsOrigins,
     allowedHosts: () => allowedHosts,
+    publicFlow: embedService(options.context).isPublicEmbed,
   });
   await app.register(drainRefusedBodies);
   await app.register(largeBodyGate);
@@ -124,7 +134,7 @@ export async function createHttpServer(options: HttpServerOptions) {
       components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
       security: [{ bearer: [] }],
     },
-    transform: jsonSchemaTransform,
+    transform: exactTransform,
   });
 
   await app.register(nativeRoutes, { handlers: options.handlers });
@@ -132,6 +142,7 @@ export async function createHttpServer(options: HttpServerOptions) {
   await app.register(flowiseRoutes, { context: options.context });
   await app.register(predictionRoutes, { context: options.context });
   await app.register(simRoutes, { context: options.context });
+  await app.register(flowiseEmbedRoutes, { context: options.context });
   await app.register(transferRoutes, { context: options.context });
   await app.register(openAiRoutes, { context: options.context });
   await app.register(mcpRoutes, {
@@ -139,7 +150,10 @@ export async function createHttpServer(options: HttpServerOptions) {
     handlers: options.handlers,
     corsOrigins: options.corsOrigins,
   });
-  app.get('/api/v1/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+  app.get('/api/v1/openapi.json', { schema: { hide: true } }, async (request) => ({
+    ...app.swagger(),
+    servers: serversOf(request),
+  }));
 
   const webRoot = options.webRoot;
   if (webRoot && fs.existsSync(webRoot)) {

@@ -17,6 +17,8 @@ export interface FlowChanges {
   apiKey?: string | null;
   /** Days without activity before conversations go to the trash; null keeps them; undefined leaves it. */
   retentionDays?: number | null;
+  /** Whether allowlisted web pages may call it without the key; undefined leaves it. */
+  publicEmbed?: boolean;
 }
 
 const iso = (ms: number) => new Date(ms).toISOString();
@@ -51,6 +53,7 @@ export function flowService(context: ServiceContext) {
       responder: readResponder(record),
       hasApiKey: await secrets.has(record.id),
       retentionDays: record.retentionDays,
+      publicEmbed: record.publicEmbed,
       sessionCount: record.sessionCount,
       createdAt: iso(record.createdAt),
       updatedAt: iso(record.updatedAt),
@@ -90,6 +93,7 @@ export function flowService(context: ServiceContext) {
         name: input.name,
         responder: input.responder,
         retentionDays: input.retentionDays,
+        publicEmbed: input.publicEmbed,
       });
       if (!created) throw new HttpError(409, `a flow with id "${id}" already exists`);
       await storeKey(id, input.apiKey);
@@ -107,6 +111,7 @@ export function flowService(context: ServiceContext) {
         name: changes.name ?? current.name,
         responder,
         retentionDays: changes.retentionDays === undefined ? current.retentionDays : changes.retentionDays,
+        publicEmbed: changes.publicEmbed ?? current.publicEmbed,
       });
       if (!updated) throw notFound(`flow "${id}" not found`);
       await storeKey(id, changes.apiKey);

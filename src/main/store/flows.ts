@@ -7,6 +7,7 @@ export interface FlowRow {
   name: string;
   responder: string;
   retention_days: number | null;
+  public_embed: number;
   created_at: number;
   updated_at: number;
 }
@@ -16,6 +17,7 @@ export const toFlow = (row: FlowRow): FlowRecord => ({
   name: row.name,
   responder: JSON.parse(row.responder),
   retentionDays: row.retention_days,
+  publicEmbed: row.public_embed === 1,
   createdAt: row.created_at,
   updatedAt: row.updated_at,
 });
@@ -27,6 +29,8 @@ export interface FlowSettings {
   responder: unknown;
   /** Absent or null: conversations are kept however old. */
   retentionDays?: number | null;
+  /** Absent or false: every route of the flow needs the key. */
+  publicEmbed?: boolean;
 }
 
 const flowParams = (flow: FlowSettings) => ({
@@ -34,6 +38,7 @@ const flowParams = (flow: FlowSettings) => ({
   name: flow.name,
   responder: JSON.stringify(flow.responder),
   retentionDays: flow.retentionDays ?? null,
+  publicEmbed: flow.publicEmbed ? 1 : 0,
   now: Date.now(),
 });
 
@@ -44,11 +49,11 @@ export function flowQueries(db: Db, writes: WriteQueue) {
     'SELECT * FROM flows WHERE name = ? ORDER BY created_at LIMIT 1',
   );
   const insertIfAbsent = db.prepare(
-    `INSERT OR IGNORE INTO flows (id, name, responder, retention_days, created_at, updated_at)
-     VALUES (@id, @name, @responder, @retentionDays, @now, @now)`,
+    `INSERT OR IGNORE INTO flows (id, name, responder, retention_days, public_embed, created_at, updated_at)
+     VALUES (@id, @name, @responder, @retentionDays, @publicEmbed, @now, @now)`,
   );
   const update = db.prepare(
-    'UPDATE flows SET name = @name, responder = @responder, retention_days = @retentionDays, updated_at = @now WHERE id = @id',
+    'UPDATE flows SET name = @name, responder = @responder, retention_days = @retentionDays, public_embed = @publicEmbed, updated_at = @now WHERE id = @id',
   );
   const remove = db.prepare<[string]>('DELETE FROM flows WHERE id = ?');
   // Kept by triggers (live_counts, migration 6): read, not counted, on every sidebar load.

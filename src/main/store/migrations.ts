@@ -284,6 +284,16 @@ export const migrations: Migration[] = [
       ) STRICT;
     `,
   },
+  {
+    version: 10,
+    altersExistingTables: true,
+    // A flow a web page may chat with without the key (Flowise's embed widget on a page
+    // whose origin is in the CORS allowlist), as Flowise serves a flow without an API
+    // key. Off for every flow, existing ones included.
+    up: `
+      ALTER TABLE flows ADD COLUMN public_embed INTEGER NOT NULL DEFAULT 0 CHECK (public_embed IN (0, 1));
+    `,
+  },
 ];
 
 export const LATEST_SCHEMA_VERSION = migrations[migrations.length - 1]?.version ?? 0;

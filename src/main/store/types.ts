@@ -8,6 +8,8 @@ export interface FlowRecord {
   responder: unknown;
   /** Days without activity before its conversations go to the trash; null keeps them. */
   retentionDays: number | null;
+  /** Web pages on allowlisted origins may chat with it without the key. */
+  publicEmbed: boolean;
   createdAt: number;
   updatedAt: number;
 }

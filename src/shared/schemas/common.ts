@@ -9,7 +9,7 @@ export const FlowId = z
   );
 
 // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are exactly what this rejects
-const CONTROL_CHARS = /[\u0000-\u001f\u007f]/;
+const NO_CONTROL_CHARS = /^[^\u0000-\u001f\u007f]*$/;
 
 /**
  * A lone UTF-16 surrogate has no UTF-8 form: SQLite would keep bytes that read back as
@@ -25,7 +25,7 @@ export const SessionId = z
   .string()
   .min(1, 'must not be empty')
   .max(255, 'must be at most 255 characters')
-  .refine((s) => !CONTROL_CHARS.test(s), 'must not contain control characters')
+  .regex(NO_CONTROL_CHARS, 'must not contain control characters')
   .refine(isWellFormed, NOT_WELL_FORMED);
 
 export const Role = z.enum(['user', 'assistant', 'system']);
@@ -56,6 +56,9 @@ export const SortOrder = z.enum(['ASC', 'DESC']);
 
 const BARE_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
 const ISO_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2})$/;
+/** Either form, as the OpenAPI document states it (the calendar is checked when parsed). */
+const QUERY_DATE = /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2}))?$/;
+const DATE_MESSAGE = 'must be an ISO 8601 instant or a YYYY-MM-DD date';
 const DAY_MS = 86_400_000;
 
 /**
@@ -80,10 +83,11 @@ export function parseQueryDate(text: string, edge: 'start' | 'end'): number | un
 export const queryDate = (edge: 'start' | 'end') =>
   z
     .string()
+    .regex(QUERY_DATE, DATE_MESSAGE)
     .transform((text, ctx) => {
       const ms = parseQueryDate(text, edge);
       if (ms === undefined) {
-        ctx.addIssue({ code: 'custom', message: 'must be an ISO 8601 instant or a YYYY-MM-DD date' });
+        ctx.addIssue({ code: 'custom', message: DATE_MESSAGE });
         return z.NEVER;
       }
       return ms;

@@ -4,7 +4,7 @@
  */
 import { z } from 'zod';
 import { ChatType, FlowId, IsoTime, queryDate, SessionId, SortOrder } from './common';
-import { ApiKeyInput, FlowName, ResponderConfig } from './flows';
+import { ApiKeyInput, FlowName, PublicEmbed, ResponderConfig } from './flows';
 
 export const FlowiseRole = z.enum(['userMessage', 'apiMessage', 'systemMessage']);
 export type FlowiseRole = z.infer<typeof FlowiseRole>;
@@ -25,6 +25,7 @@ const SortQuery = z
  */
 const ChatTypeQuery = z
   .string()
+  .regex(/^(INTERNAL|EXTERNAL|\[.*\])$/s, 'must be INTERNAL, EXTERNAL or a JSON array of them')
   .transform((text, ctx): ChatType | undefined => {
     let values: unknown = text;
     if (text.startsWith('[')) {
@@ -127,12 +128,14 @@ const MnemoFlowInput = z
 export const ChatflowCreateBody = z.object({
   id: FlowId.optional().describe('defaults to a new UUID'),
   name: FlowName,
+  isPublic: PublicEmbed.optional(),
   mnemo: MnemoFlowInput.optional(),
 });
 export type ChatflowCreateBody = z.output<typeof ChatflowCreateBody>;
 
 export const ChatflowUpdateBody = z.object({
   name: FlowName.optional(),
+  isPublic: PublicEmbed.optional(),
   mnemo: MnemoFlowInput.optional(),
 });
 export type ChatflowUpdateBody = z.output<typeof ChatflowUpdateBody>;
@@ -143,7 +146,7 @@ export const ChatFlow = z.object({
   name: z.string(),
   flowData: z.string().describe('always an empty graph: Mnemo flows have no nodes'),
   deployed: z.boolean(),
-  isPublic: z.boolean(),
+  isPublic: z.boolean().describe("the flow's publicEmbed"),
   apikeyid: z.string().nullable(),
   chatbotConfig: z.string().nullable(),
   apiConfig: z.string().nullable(),

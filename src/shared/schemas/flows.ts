@@ -44,6 +44,13 @@ export const RetentionDays = z
   .nullable()
   .describe('move conversations with no message for this many days to the trash; null keeps them');
 
+/** Flowise's embed widget on an allowlisted page may call the flow without the key (off by default). */
+export const PublicEmbed = z
+  .boolean()
+  .describe(
+    "true: web pages whose origin is in the CORS allowlist may call this flow's prediction, chatbot-config and abort routes without the API key (as Flowise serves a flow without an API key)",
+  );
+
 /** A flow as the native API shows it: never its secret, only whether it has one. */
 export const Flow = z.object({
   id: FlowId,
@@ -51,6 +58,7 @@ export const Flow = z.object({
   responder: ResponderConfig,
   hasApiKey: z.boolean(),
   retentionDays: RetentionDays,
+  publicEmbed: PublicEmbed,
   sessionCount: z.number().int(),
   createdAt: z.string(),
   updatedAt: z.string(),
@@ -68,6 +76,7 @@ export const CreateFlowBody = z.object({
   responder: ResponderConfig.default({ kind: 'echo' }),
   apiKey: ApiKeyInput,
   retentionDays: RetentionDays.optional(),
+  publicEmbed: PublicEmbed.optional(),
 });
 
 export const UpdateFlowBody = z.object({
@@ -75,6 +84,7 @@ export const UpdateFlowBody = z.object({
   responder: ResponderConfig.optional(),
   apiKey: ApiKeyInput,
   retentionDays: RetentionDays.optional(),
+  publicEmbed: PublicEmbed.optional(),
 });
 
 export const FlowKey = z.object({ flowId: FlowId });

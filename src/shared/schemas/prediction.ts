@@ -34,7 +34,7 @@ const HistoryMessage = z
 export const PredictionBody = z.object({
   question: z
     .string({ error: (issue) => (issue.input === undefined ? 'is required' : 'must be a string') })
-    .refine((s) => s.trim().length > 0, 'must not be empty or blank')
+    .regex(/\S/, 'must not be empty or blank')
     .pipe(MessageContent),
   overrideConfig: z
     .object({ sessionId: SessionId.optional() })
@@ -64,6 +64,13 @@ export const PredictionAnswer = z.object({
   memoryType: z.literal('Mnemo'),
 });
 export type PredictionAnswer = z.infer<typeof PredictionAnswer>;
+
+/** A streamed answer, as the OpenAPI document describes it (each event one `data:` line of JSON). */
+export const PredictionEventStream = z
+  .string()
+  .describe(
+    'Server-sent events, each written as `message:\\ndata:{"event":NAME,"data":PAYLOAD}\\n\\n`: start (the first token), token..., metadata ({chatId, chatMessageId, question, sessionId, memoryType}), then end with data "[DONE]". A failure after the start sends error (a message) then end; a stop (PUT /api/v1/chatmessage/abort) sends abort then end.',
+  );
 
 /** The `metadata` event of a streamed answer. */
 export type PredictionMetadata = Omit<PredictionAnswer, 'text'>;

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+
 import {
   ChatType,
   FlowId,
@@ -11,6 +12,12 @@ import {
   SessionId,
   SortOrder,
 } from './common';
+
+/** A keyset cursor: nextCursor of the previous page, as given (base64url). */
+const Cursor = z
+  .string()
+  .max(2000)
+  .regex(/^[A-Za-z0-9_-]+$/, 'malformed cursor; pass nextCursor from the previous page as is');
 
 /** A message as the native API and the window show it. */
 export const Message = z.object({
@@ -57,7 +64,7 @@ export const SessionListQuery = SessionFilter.extend({
   sort: SortOrder.default('DESC'),
   by: z.enum(['updated', 'created']).default('updated'),
   limit: limit(500, 50),
-  cursor: z.string().max(2000).optional(),
+  cursor: Cursor.optional(),
 });
 export type SessionListInput = z.input<typeof SessionListQuery>;
 
@@ -80,7 +87,7 @@ export const SessionDetailQuery = z.object({
     'ASC: oldest first; DESC: newest first, nextCursor going back in time (a cursor only works with the sort it came from)',
   ),
   limit: limit(1000, 200),
-  cursor: z.string().max(2000).optional(),
+  cursor: Cursor.optional(),
 });
 
 export const SessionDetail = SessionSummary.extend({

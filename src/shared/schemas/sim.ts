@@ -159,7 +159,12 @@ const MemoryQueryText = z
 
 const page = {
   limit: z.coerce.number().int().min(1).max(1000).default(100),
-  cursor: z.string().max(200).optional().describe('nextCursor of the previous page'),
+  cursor: z
+    .string()
+    .max(200)
+    .regex(/^[A-Za-z0-9_-]+$/, 'is not a cursor this server gave (use nextCursor as it came)')
+    .optional()
+    .describe('nextCursor of the previous page'),
 };
 
 /**

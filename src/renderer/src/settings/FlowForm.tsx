@@ -36,6 +36,8 @@ interface FormState {
   /** Move idle conversations to the trash after retentionDays. */
   retention: boolean;
   retentionDays: number | string;
+  /** Allowlisted web pages may chat with the flow without the key. */
+  publicEmbed: boolean;
 }
 
 function initialState(flow: Flow | undefined): FormState {
@@ -55,6 +57,7 @@ function initialState(flow: Flow | undefined): FormState {
     timeoutSeconds: ai ? Math.round(ai.timeoutMs / 1000) : 60,
     retention: flow?.retentionDays != null,
     retentionDays: flow?.retentionDays ?? 90,
+    publicEmbed: flow?.publicEmbed ?? false,
   };
 }
 
@@ -105,7 +108,16 @@ function FlowFormBody({ flow, onClose }: { flow?: Flow; onClose: () => void }) {
       const responder = responderOf(state);
       const apiKey = state.kind === 'openai-compatible' && state.apiKey ? state.apiKey : undefined;
       const retentionDays = state.retention ? (num(state.retentionDays) ?? null) : null;
-      if (flow) await api.updateFlow({ flowId: flow.id, name: state.name, responder, apiKey, retentionDays });
+      const { publicEmbed } = state;
+      if (flow)
+        await api.updateFlow({
+          flowId: flow.id,
+          name: state.name,
+          responder,
+          apiKey,
+          retentionDays,
+          publicEmbed,
+        });
       else
         await api.createFlow({
           id: state.id.trim() || undefined,
@@ -113,6 +125,7 @@ function FlowFormBody({ flow, onClose }: { flow?: Flow; onClose: () => void }) {
           responder,
           apiKey,
           retentionDays,
+          publicEmbed,
         });
       await client.invalidateQueries({ queryKey: queryKeys.flows });
       onClose();
@@ -253,6 +266,12 @@ function FlowFormBody({ flow, onClose }: { flow?: Flow; onClose: () => void }) {
             />
           )}
         </div>
+        <Switch
+          label="Open to web pages without the key (Flowise embed widget)"
+          description="Pages whose origin is on the CORS allowlist may ask this flow for answers, read its chat-widget settings and stop its answers without the API key. Anyone who can load such a page can chat with this flow. Its stored conversations still need the key."
+          checked={state.publicEmbed}
+          onChange={(e) => set('publicEmbed', e.currentTarget.checked)}
+        />
         {error && (
           <Alert color="red" role="alert" title="Not saved">
             {error}

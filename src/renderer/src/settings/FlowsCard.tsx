@@ -177,6 +177,17 @@ export function FlowsCard() {
                     <Text size="xs" c="dimmed" ff="monospace">
                       {flow.id}
                     </Text>
+                    {flow.publicEmbed && (
+                      <Badge
+                        size="xs"
+                        variant="light"
+                        color="orange"
+                        mt={4}
+                        title="Pages on the CORS allowlist may chat with this flow without the API key"
+                      >
+                        Open to allowlisted pages
+                      </Badge>
+                    )}
                   </Table.Td>
                   <Table.Td>
                     <ResponderLabel flow={flow} />
