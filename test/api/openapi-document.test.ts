@@ -50,7 +50,7 @@ describe('the served document', () => {
     expect(byRoute('/api/v1/public-chatbotConfig/{id}', 'get')).toBe('getPublicChatbotConfig');
   });
 
-  it('every operation documents 400, 403 and a default error with the error body; keyed ones 401; Sim ones in Sim shape', () => {
+  it('every operation documents 400, 403 and a default error with the error body; keyed ones 401; Sim ones in Sim shape, /v1 ones in OpenAI shape', () => {
     for (const { path, method, op } of operations()) {
       const where = `${method.toUpperCase()} ${path}`;
       const responses = op.responses as Json;
@@ -59,7 +59,11 @@ describe('the served document', () => {
         expect(schema, `${where} ${status}`).toBeDefined();
         const required = schema.required as string[];
         expect(required, where).toEqual(
-          path.startsWith('/api/memory') ? ['success', 'error'] : ['statusCode', 'success', 'message'],
+          path.startsWith('/api/memory')
+            ? ['success', 'error']
+            : path.startsWith('/v1/')
+              ? ['error']
+              : ['statusCode', 'success', 'message'],
         );
       }
       const open = Array.isArray(op.security) && op.security.length === 0;

@@ -13,6 +13,7 @@ import { MessageContent } from '../../shared/schemas/common';
 import {
   ChatCompletion,
   ChatCompletionBody,
+  ChatCompletionEventStream,
   ChatCompletionHeaders,
   type ChatCompletionMessage,
   contentText,
@@ -88,7 +89,16 @@ export async function openAiRoutes(app: FastifyInstance, options: { context: Ser
         tags: ['openai'],
         headers: ChatCompletionHeaders,
         body: ChatCompletionBody,
-        response: { 200: ChatCompletion },
+        response: {
+          200: {
+            description:
+              'The answer: JSON, or with stream: true an event stream of chat.completion.chunk objects',
+            content: {
+              'application/json': { schema: ChatCompletion },
+              'text/event-stream': { schema: ChatCompletionEventStream },
+            },
+          },
+        },
       },
     },
     async (request, reply) => {

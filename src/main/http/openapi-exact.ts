@@ -8,7 +8,7 @@
 import type { FastifyRequest, RouteOptions } from 'fastify';
 import { jsonSchemaTransform } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { ErrorBody, SimErrorBody } from '../../shared/schemas/errors';
+import { ErrorBody, OpenAiErrorBody, SimErrorBody } from '../../shared/schemas/errors';
 
 type TransformInput = Parameters<typeof jsonSchemaTransform>[0];
 type JsonSchema = Record<string, unknown>;
@@ -16,10 +16,13 @@ type JsonSchema = Record<string, unknown>;
 const errorSchemas = {
   flowise: z.toJSONSchema(ErrorBody, { target: 'openapi-3.0' }) as JsonSchema,
   sim: z.toJSONSchema(SimErrorBody, { target: 'openapi-3.0' }) as JsonSchema,
+  openai: z.toJSONSchema(OpenAiErrorBody, { target: 'openapi-3.0' }) as JsonSchema,
 };
 
 /** Sim's memory routes answer errors in Sim's shape (errors.ts errorBody decides the same way). */
 export const isSimPath = (url: string) => url.startsWith('/api/memory');
+/** The OpenAI-compatible routes answer errors in OpenAI's shape (errors.ts errorBody too). */
+const isOpenAiPath = (url: string) => url.startsWith('/v1/');
 
 /** `POST /api/v1/sessions/:flowId/messages` -> `postApiV1SessionsByFlowIdMessages`: for routes without a name of their own. */
 export function defaultOperationId(method: string, url: string): string {
@@ -41,7 +44,11 @@ const hasKeys = (schema: unknown) =>
 
 /** The error answers a route can give, from what it declares. */
 function errorResponses(url: string, method: string, schema: JsonSchema): Record<string, JsonSchema> {
-  const body = isSimPath(url) ? errorSchemas.sim : errorSchemas.flowise;
+  const body = isSimPath(url)
+    ? errorSchemas.sim
+    : isOpenAiPath(url)
+      ? errorSchemas.openai
+      : errorSchemas.flowise;
   const answer = (description: string) => ({ ...body, description });
   const security = schema.security as unknown[] | undefined;
   const open = Array.isArray(security) && security.length === 0;

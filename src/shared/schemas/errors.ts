@@ -16,3 +16,13 @@ export const SimErrorBody = z.looseObject({
   success: z.literal(false),
   error: z.string().describe('what is wrong, naming the field'),
 });
+
+/** The OpenAI-compatible routes (/v1/...): OpenAI's error shape, which the openai client reads. */
+export const OpenAiErrorBody = z.looseObject({
+  error: z.looseObject({
+    message: z.string().describe('what is wrong, naming the field'),
+    type: z.string(),
+    param: z.string().nullable(),
+    code: z.string().nullable(),
+  }),
+});

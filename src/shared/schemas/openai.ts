@@ -98,3 +98,10 @@ export function contentText(content: ChatCompletionMessage['content']): string {
     .map((part) => part.text)
     .join('\n');
 }
+
+/** `stream: true`: what the answer is, as text/event-stream. */
+export const ChatCompletionEventStream = z
+  .string()
+  .describe(
+    'Server-sent events as the OpenAI API sends them: `data: {chat.completion.chunk}` lines (the first with the role, then content deltas, the last with finish_reason), then `data: [DONE]`. A failure after the first chunk sends one `data: {"error":{...}}` line in the OpenAI error shape and ends the stream without [DONE].',
+  );
