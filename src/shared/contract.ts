@@ -25,6 +25,8 @@ import {
   ContinueResult,
   Count,
   DeleteSessionQuery,
+  MatchPositions,
+  MatchPositionsQuery,
   PurgeTrashQuery,
   RenameBody,
   SearchQuery,
@@ -244,6 +246,14 @@ export const operations = {
     summary: 'Full-text search over messages, with highlighted snippets',
     query: SearchQuery,
     output: SearchResult,
+  }),
+  sessionMatches: op({
+    method: 'GET',
+    path: '/api/v1/sessions/:flowId/:sessionId/matches',
+    summary: 'Which messages of one conversation match a search text, and where they are (to jump to them)',
+    params: SessionKey,
+    query: MatchPositionsQuery,
+    output: MatchPositions,
   }),
 } satisfies Record<string, Operation>;
 
