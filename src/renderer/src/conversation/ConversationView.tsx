@@ -4,6 +4,7 @@ import { ApiError } from '../../../shared/api-error';
 import { Empty } from '../lib/Empty';
 import { Composer, type PendingTurn } from './Composer';
 import { ConversationHeader } from './ConversationHeader';
+import { ConversationFind } from './find/ConversationFind';
 import { MessageList } from './MessageList';
 import { useMessagePages } from './useMessagePages';
 
@@ -23,6 +24,11 @@ export default function ConversationView({
   const summary = pages?.[0];
   const { fetchNextPage } = query;
   const loadOlder = useCallback(() => void fetchNextPage(), [fetchNextPage]);
+  const [scrollTo, setScrollTo] = useState<{ messageId: string; request: number }>();
+  const jumpTo = useCallback(
+    (messageId: string) => setScrollTo((before) => ({ messageId, request: (before?.request ?? 0) + 1 })),
+    [],
+  );
 
   if (query.isPending) {
     return (
@@ -58,6 +64,15 @@ export default function ConversationView({
     <Stack h="100%" gap={0} component="section" aria-label={`Conversation ${summary.title}`}>
       <ConversationHeader summary={summary} onClose={onClose} />
       <Divider />
+      <ConversationFind
+        flowId={flowId}
+        sessionId={sessionId}
+        loaded={pages.reduce((n, page) => n + page.messages.length, 0)}
+        hasOlder={query.hasNextPage}
+        loadingOlder={query.isFetchingNextPage}
+        loadOlder={loadOlder}
+        onJump={jumpTo}
+      />
       <MessageList
         pages={pages}
         hasOlder={query.hasNextPage}
@@ -65,6 +80,7 @@ export default function ConversationView({
         busy={query.isFetching}
         loadOlder={loadOlder}
         pending={pending}
+        scrollTo={scrollTo}
       />
       <Divider />
       <Box px="md" py="xs">
