@@ -87,8 +87,10 @@ test("a list row's highlighted match is inside the row, after an ellipsis when t
 /** The match the conversation's find is at: its text, whether it is on screen, and its message. */
 const currentMatch = (page: Page) =>
   page.evaluate(() => {
-    const highlight = CSS.highlights.get('mnemo-find-current');
-    const all = CSS.highlights.get('mnemo-find');
+    // The registry is map-like (this config's DOM types lack its iterable half).
+    const registry = CSS.highlights as unknown as Map<string, Set<Range>>;
+    const highlight = registry.get('mnemo-find-current');
+    const all = registry.get('mnemo-find');
     const range = highlight ? ([...highlight][0] as Range | undefined) : undefined;
     const pane = document.querySelector('[data-testid="message-pane"]')?.getBoundingClientRect();
     if (!range || !pane) return null;
@@ -187,5 +189,7 @@ test('Ctrl+F in the conversation finds in it without a global search', async ({ 
   await shot(page, 'find-ctrl-f.png');
   await input.press('Escape');
   await expect(page.getByTestId('conversation-find')).toBeHidden();
-  expect(await page.evaluate(() => CSS.highlights.get('mnemo-find') !== undefined)).toBe(false);
+  expect(
+    await page.evaluate(() => (CSS.highlights as unknown as Map<string, unknown>).has('mnemo-find')),
+  ).toBe(false);
 });
