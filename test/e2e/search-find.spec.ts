@@ -166,6 +166,8 @@ test('opening a result scrolls to the newest match, highlights it, and next/prev
 });
 
 test('Ctrl+F in the conversation finds in it without a global search', async ({ page, startMnemo }) => {
+  // Seeding 800 messages and starting the server come first, as in the test above.
+  test.setTimeout(60_000);
   const mnemo = await startMnemo(longConversation);
   await page.goto(mnemo.webUrl);
   await sessionList(page)
