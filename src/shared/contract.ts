@@ -28,6 +28,8 @@ import {
   ContinueResult,
   Count,
   DeleteSessionQuery,
+  MatchPositions,
+  MatchPositionsQuery,
   PurgeTrashQuery,
   RegenerateBody,
   RegenerateResult,
@@ -275,6 +277,14 @@ export const operations = {
     summary: 'The models an OpenAI-compatible server lists (GET /models), for the flow form',
     body: ListModelsBody,
     output: ModelList,
+  }),
+  sessionMatches: op({
+    method: 'GET',
+    path: '/api/v1/sessions/:flowId/:sessionId/matches',
+    summary: 'Which messages of one conversation match a search text, and where they are (to jump to them)',
+    params: SessionKey,
+    query: MatchPositionsQuery,
+    output: MatchPositions,
   }),
 } satisfies Record<string, Operation>;
 

@@ -10,7 +10,8 @@
  *   node -e "import('vite').then((v) => v.runnerImport('./test/bench/run.ts'))"
  * Environment: MNEMO_BENCH_SECONDS (each load phase, default 10), MNEMO_BENCH_SESSIONS /
  * MNEMO_BENCH_MESSAGES (scale), MNEMO_BENCH_REUSE=<data dir> (copy a seeded data dir
- * instead of seeding: for working on the benchmark; the import is then not measured).
+ * instead of seeding: for working on the benchmark; the import is then not measured),
+ * MNEMO_BENCH_ONLY=search (only the search rows: no appends, Flowise load, deletes or window).
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -27,6 +28,7 @@ import { FIRST_SCRIPT_BASELINE, firstRowsTimes, firstScriptBytes } from './windo
 const SESSIONS = Number(process.env.MNEMO_BENCH_SESSIONS ?? 100_000);
 const MESSAGES = Number(process.env.MNEMO_BENCH_MESSAGES ?? 1_000_000);
 const SECONDS = Number(process.env.MNEMO_BENCH_SECONDS ?? 10);
+const SEARCH_ONLY = process.env.MNEMO_BENCH_ONLY === 'search';
 const FLOWS = 3;
 const DAYS = 365;
 /** The data ends when the run starts, so "the last 7 days" is the window's preset of that name. */
@@ -44,7 +46,50 @@ const WORDS = {
   mid: SEED_WORDS.slice(300, 320),
   rare: SEED_WORDS.slice(4_900, 4_920),
 };
-type Frequency = keyof typeof WORDS;
+/** Words typed so far: the starts of common words (each start is shared by about 40 words of the seed). */
+const COMMON_LONG = [
+  'memory',
+  'session',
+  'answer',
+  'question',
+  'prompt',
+  'token',
+  'stream',
+  'search',
+  'message',
+  'window',
+];
+const STARTS = {
+  3: COMMON_LONG.map((w) => w.slice(0, 3)),
+  4: COMMON_LONG.map((w) => w.slice(0, 4)),
+};
+
+/** The long conversation the jump to a match is timed in (issue 16): 5,000 messages. */
+const LONG = { flowId: 'seed-1', sessionId: 'long-5000', messages: 5_000 };
+
+/** Adds the long conversation: seed words, so common and mid words match many or few of its messages. */
+async function addLongConversation(dataDir: string): Promise<void> {
+  const store = await openStore({ dataDir });
+  try {
+    await store.bulkInsert([
+      {
+        flowId: LONG.flowId,
+        sessionId: LONG.sessionId,
+        messages: Array.from({ length: LONG.messages }, (_, i) => ({
+          role: i % 2 === 0 ? ('user' as const) : ('assistant' as const),
+          content: Array.from(
+            { length: 12 },
+            (_, k) => SEED_WORDS[((i + 1) * (k + 7) * 7_919) % (k < 6 ? 120 : 600)],
+          ).join(' '),
+          createdAt: END - (LONG.messages - i) * 60_000,
+          chatType: 'EXTERNAL' as const,
+        })),
+      },
+    ]);
+  } finally {
+    await store.close();
+  }
+}
 
 const figures: Figure[] = [];
 function record(figure: Figure): void {
@@ -170,6 +215,7 @@ async function main(): Promise<void> {
       `\n1. Seeding ${MESSAGES.toLocaleString('en')} messages in ${SESSIONS.toLocaleString('en')} sessions (${FLOWS} flows, ${DAYS} days)`,
     );
     await seed(dataDir);
+    await addLongConversation(dataDir);
 
     console.log('\n2. Query plans');
     await printPlans(dataDir);
@@ -177,16 +223,21 @@ async function main(): Promise<void> {
     console.log('\n3. Servers');
     const mnemo = await startMnemo(dataDir, KEY);
     servers.push(mnemo);
-    const baseline = await startBaseline(path.join(tmp, 'baseline.db'));
-    servers.push(baseline);
     const rss = rssSampler(mnemo.pid);
     console.log(
-      `  Mnemo ${mnemo.url} (pid ${mnemo.pid}, RSS ${memoryOf(mnemo.pid).rss.toFixed(0)} MB after start); baseline ${baseline.url}`,
+      `  Mnemo ${mnemo.url} (pid ${mnemo.pid}, RSS ${memoryOf(mnemo.pid).rss.toFixed(0)} MB after start)`,
     );
 
-    await appendBenchmark(mnemo.url, baseline.url);
-    await flowiseThroughput(mnemo.url);
-    await latencies(mnemo.url);
+    if (SEARCH_ONLY) {
+      await searchLatencies(mnemo.url);
+    } else {
+      const baseline = await startBaseline(path.join(tmp, 'baseline.db'));
+      servers.push(baseline);
+      console.log(`  baseline ${baseline.url}`);
+      await appendBenchmark(mnemo.url, baseline.url);
+      await flowiseThroughput(mnemo.url);
+      await latencies(mnemo.url);
+    }
 
     console.log('\n7. Memory');
     const peak = rss.peak();
@@ -199,7 +250,7 @@ async function main(): Promise<void> {
       note: `VmHWM ${memoryOf(mnemo.pid).hwm.toFixed(0)} MB`,
     });
 
-    await windowFirstRows(`${mnemo.url}/#key=${encodeURIComponent(KEY)}`);
+    if (!SEARCH_ONLY) await windowFirstRows(`${mnemo.url}/#key=${encodeURIComponent(KEY)}`);
   } finally {
     for (const server of servers) await server.stop();
     fs.rmSync(tmp, { recursive: true, force: true });
@@ -341,10 +392,12 @@ async function flowiseThroughput(url: string): Promise<void> {
   });
 }
 
-/** Latency of one client, request after request. */
-async function latencies(url: string): Promise<void> {
-  console.log('\n6. Latency over HTTP, one client (p95 against the target; p50 / p99 / max in the note)');
-  const time = async (name: string, next: (i: number) => Call, targetMs?: number, count = 300) => {
+type Timer = (name: string, next: (i: number) => Call, targetMs?: number, count?: number) => Promise<void>;
+
+/** Timing of one client, request after request: p95 against the target, the rest in the note. */
+const timer =
+  (url: string): Timer =>
+  async (name, next, targetMs, count = 300) => {
     const r = await measureLatency(url, AUTH, next, { count });
     record({
       name,
@@ -354,23 +407,86 @@ async function latencies(url: string): Promise<void> {
       note: `p50 ${r.p50.toFixed(2)}, p99 ${r.p99.toFixed(2)}, max ${r.max.toFixed(1)} ms over ${r.count}`,
     });
   };
+
+/**
+ * The search rows: the list's first page and full-text search with whole words of three
+ * frequencies (a space after the word: the last word alone would also match as a start),
+ * with the starts of common words as typed, and the matches inside a 5,000-message
+ * conversation (issue 16).
+ */
+async function searchRows(time: Timer): Promise<void> {
+  const list = (query: string): Call => ({ path: `/api/v1/sessions?limit=50${query}` });
+  const cycle = (words: readonly string[]) => (i: number) =>
+    encodeURIComponent(words[i % words.length] as string);
+  for (const frequency of ['rare', 'mid', 'common'] as const) {
+    const word = cycle(WORDS[frequency]);
+    await time(
+      `session list p95, first page, search (${frequency} words)`,
+      (i) => list(`&q=${word(i)}%20`),
+      10,
+      100,
+    );
+  }
+  for (const letters of [3, 4] as const) {
+    const start = cycle(STARTS[letters]);
+    await time(
+      `session list p95, first page, search (${letters}-letter start of a common word)`,
+      (i) => list(`&q=${start(i)}`),
+      10,
+      100,
+    );
+  }
+  for (const frequency of ['rare', 'mid', 'common'] as const) {
+    const word = cycle(WORDS[frequency]);
+    await time(
+      `full-text search p95 (${frequency} words)`,
+      (i) => ({ path: `/api/v1/search?q=${word(i)}%20&limit=50` }),
+      50,
+      100,
+    );
+  }
+  const start = cycle(STARTS[3]);
+  await time(
+    'full-text search p95 (3-letter start of a common word)',
+    (i) => ({ path: `/api/v1/search?q=${start(i)}&limit=50` }),
+    50,
+    100,
+  );
+  // Whole words (a space after each) and typed starts of 3 and 4 letters: a longer start of
+  // one of the seed's numbered word families (memory, memory1 … memory40) is not covered by
+  // the prefix index (docs/PERFORMANCE.md, issue 16).
+  const inLong = cycle([
+    ...WORDS.common.slice(0, 3).map((w) => `${w} `),
+    ...SEED_WORDS.slice(100, 110).map((w) => `${w} `),
+    ...STARTS[3].slice(0, 3),
+    ...STARTS[4].slice(0, 3),
+  ]);
+  await time(
+    `matches inside a ${LONG.messages.toLocaleString('en')}-message conversation p95 (to jump to one)`,
+    (i) => ({ path: `/api/v1/sessions/${LONG.flowId}/${LONG.sessionId}/matches?q=${inLong(i)}` }),
+    20,
+    100,
+  );
+}
+
+async function searchLatencies(url: string): Promise<void> {
+  console.log(
+    '\n6. Search latency over HTTP, one client (p95 against the target; p50 / p99 / max in the note)',
+  );
+  await searchRows(timer(url));
+}
+
+/** Latency of one client, request after request. */
+async function latencies(url: string): Promise<void> {
+  console.log('\n6. Latency over HTTP, one client (p95 against the target; p50 / p99 / max in the note)');
+  const time = timer(url);
   const list = (query: string) => () => ({ path: `/api/v1/sessions?limit=50${query}` });
   const week = `&startDate=${WEEK.startDate}&endDate=${WEEK.endDate}`;
   await time('session list p95, first page, no filter, newest first', list(''), 10);
   await time('session list p95, first page, no filter, oldest first', list('&sort=ASC'), 10);
   await time('session list p95, first page, last 7 days, newest first', list(week), 10);
   await time('session list p95, first page, last 7 days, oldest first', list(`${week}&sort=ASC`), 10);
-  const words = (frequency: Frequency) => (i: number) =>
-    WORDS[frequency][i % WORDS[frequency].length] as string;
-  for (const frequency of ['rare', 'mid', 'common'] as const) {
-    const word = words(frequency);
-    await time(
-      `session list p95, first page, search (${frequency} words)`,
-      (i) => list(`&q=${word(i)}`)(),
-      10,
-      100,
-    );
-  }
+  await searchRows(time);
 
   const pick = sessionPicker(17);
   await time(
@@ -381,15 +497,6 @@ async function latencies(url: string): Promise<void> {
     },
     5,
   );
-  for (const frequency of ['rare', 'mid', 'common'] as const) {
-    const word = words(frequency);
-    await time(
-      `full-text search p95 (${frequency} words)`,
-      (i) => ({ path: `/api/v1/search?q=${word(i)}&limit=50` }),
-      50,
-      100,
-    );
-  }
   await time('Sim get p95, by conversationId alone', () => ({
     path: `/api/memory?conversationId=session-${pick()}`,
   }));

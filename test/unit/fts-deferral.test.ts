@@ -17,8 +17,9 @@ const say = (content: string, role: NewMessage['role'] = 'user'): NewMessage => 
   content,
   chatType: 'EXTERNAL',
 });
+// A space after the word: a whole word (batchword1 alone would also find batchword10).
 const sessionsWith = async (word: string) =>
-  (await temp.store.searchMessages(word, { limit: 50 })).map((hit) => hit.sessionId).sort();
+  (await temp.store.searchMessages(`${word} `, { limit: 50 })).map((hit) => hit.sessionId).sort();
 
 /** The committed file as another connection sees it. */
 function onDisk<T>(read: (db: Database.Database) => T): T {

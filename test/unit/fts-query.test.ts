@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { toFtsQuery } from '../../src/main/store/session-filter';
+import { endsWithShortStart, parseSearchText } from '../../src/shared/search-query';
 import { tempStoreForFile } from '../helpers/temp-store';
 
 const temp = tempStoreForFile(async (store) => {
@@ -17,7 +18,8 @@ const temp = tempStoreForFile(async (store) => {
 
 describe('search text as an FTS5 query', () => {
   it('quotes each term and doubles quotes inside it', () => {
-    expect(toFtsQuery('a "b" NEAR(c')).toBe('"a" """b""" "NEAR(c"');
+    expect(toFtsQuery('a "b" NEAR(c')).toBe('"a" "b" "NEAR(c"');
+    expect(toFtsQuery('don"t stop')).toBe('"don""t" "stop"*');
     expect(toFtsQuery(' \t\n ')).toBeUndefined();
     expect(toFtsQuery(undefined)).toBeUndefined();
     expect(toFtsQuery('a\u0000b')).toBe('"a" "b"');
@@ -41,5 +43,44 @@ describe('search text as an FTS5 query', () => {
         text,
       ).toEqual(['s']);
     }
+  });
+});
+
+describe('the search language', () => {
+  const fts = (text: string) => toFtsQuery(text);
+
+  it('matches the last word as the start of a word while it is being typed', () => {
+    expect(fts('asyn')).toBe('"asyn"*');
+    expect(fts('event asyn')).toBe('"event" "asyn"*');
+    // A space after it, quotes around it or punctuation at its end: a whole word.
+    expect(fts('asyn ')).toBe('"asyn"');
+    expect(fts('"asyn"')).toBe('"asyn"');
+    expect(fts('"asyn')).toBe('"asyn"');
+    expect(fts('asyn.')).toBe('"asyn."');
+  });
+
+  it('waits for three letters or digits before a start matches longer words', () => {
+    expect(fts('as')).toBe('"as"');
+    expect(fts('foo-ba')).toBe('"foo-ba"');
+    expect(fts('foo-bar')).toBe('"foo-bar"*');
+    expect(fts('東京')).toBe('"東京"');
+    expect(fts('東京都')).toBe('"東京都"*');
+    expect(endsWithShortStart('as')).toBe(true);
+    expect(endsWithShortStart('asyncio ev')).toBe(true);
+    expect(endsWithShortStart('asyncio ev ')).toBe(false);
+    expect(endsWithShortStart('asy')).toBe(false);
+    expect(endsWithShortStart('"as')).toBe(false);
+    expect(endsWithShortStart('c++')).toBe(false);
+    expect(endsWithShortStart('')).toBe(false);
+  });
+
+  it('reads quoted words as one phrase, closed or not', () => {
+    expect(parseSearchText('say "event loop" now')).toEqual([
+      { text: 'say', phrase: false, prefix: false },
+      { text: 'event loop', phrase: true, prefix: false },
+      { text: 'now', phrase: false, prefix: true },
+    ]);
+    expect(parseSearchText('"open phrase')).toEqual([{ text: 'open phrase', phrase: true, prefix: false }]);
+    expect(parseSearchText('"" "  "')).toEqual([]);
   });
 });

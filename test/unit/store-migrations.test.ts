@@ -75,6 +75,68 @@ describe('an existing older database', () => {
     db.close();
   });
 
+  it('a version-9 database gets the prefix index (10): starts of words are found, results unchanged', async () => {
+    const dir = dataDir();
+    const v9 = await openStore({ dataDir: dir });
+    await v9.bulkInsert([
+      {
+        flowId: 'default',
+        sessionId: 'py',
+        messages: [
+          { role: 'user', content: 'Why is my asyncio loop blocked?', chatType: 'EXTERNAL', createdAt: 1 },
+          {
+            role: 'assistant',
+            content: 'Use run_in_executor for the café API',
+            chatType: 'EXTERNAL',
+            createdAt: 2,
+          },
+        ],
+      },
+    ]);
+    await v9.close();
+    const file = path.join(dir, DATABASE_FILE);
+    // Back to what version 9 left: its full-text tables without a prefix index.
+    const old = openDatabase(file);
+    old.exec(`
+      DROP TABLE messages_fts;
+      CREATE VIRTUAL TABLE messages_fts USING fts5(
+        content, fts_conversation, content='messages', content_rowid='seq', tokenize='unicode61 remove_diacritics 2'
+      );
+      INSERT INTO messages_fts(messages_fts) VALUES ('rebuild');
+      DROP TABLE titles_fts;
+      CREATE VIRTUAL TABLE titles_fts USING fts5(
+        title, content='conversations', content_rowid='id', tokenize='unicode61 remove_diacritics 2'
+      );
+      INSERT INTO titles_fts(titles_fts) VALUES ('rebuild');
+    `);
+    old.pragma('user_version = 9');
+    old.close();
+
+    const store = await openStore({ dataDir: dir });
+    expect(await store.schemaVersion()).toBe(LATEST_SCHEMA_VERSION);
+    for (const q of ['asyn', 'asyncio ', 'cafe', 'run_in', '"asyncio loop"', 'why asyn']) {
+      expect((await store.searchMessages(q, { limit: 5 })).length, q).toBeGreaterThan(0);
+      expect(
+        (await store.listSessions({ q }, { sort: 'DESC', by: 'updated', limit: 5 })).items,
+        q,
+      ).toHaveLength(1);
+    }
+    expect(await store.searchMessages('asyn ', { limit: 5 })).toEqual([]);
+    await store.close();
+    expect(fs.existsSync(path.join(dir, `${DATABASE_FILE}.v9.bak`))).toBe(true);
+
+    const db = new Database(file, { readonly: true });
+    const sql = (name: string) =>
+      (db.prepare('SELECT sql FROM sqlite_master WHERE name = ?').get(name) as { sql: string }).sql;
+    expect(sql('messages_fts')).toContain("prefix='3 4'");
+    expect(sql('titles_fts')).toContain("prefix='3 4'");
+    db.close();
+    const check = new Database(file);
+    check.exec("INSERT INTO messages_fts(messages_fts, rank) VALUES ('integrity-check', 1)");
+    check.exec("INSERT INTO titles_fts(titles_fts, rank) VALUES ('integrity-check', 1)");
+    check.close();
+  });
+
   it('refuses a database from a newer Mnemo, leaving it untouched', async () => {
     const dir = dataDir();
     fs.mkdirSync(dir, { recursive: true });

@@ -37,9 +37,43 @@ export const searchSql = (byFlow: boolean) =>
    WHERE messages_fts MATCH @q AND c.trashed_at IS NULL ${byFlow ? 'AND c.flow_id = @flowId' : ''}
    ORDER BY messages_fts.rowid DESC ${limitParam('limit')}`;
 
+/** A match inside one conversation: the message, and how many messages are newer than it. */
+export interface MatchPositionRecord {
+  messageId: string;
+  position: number;
+}
+
+/**
+ * The messages of one conversation whose content matches, newest first, with each one's
+ * place in the conversation counted from its newest message (the order of its sort=DESC
+ * pages, so a reader knows which page holds it). The matches come from one FTS5 lookup
+ * narrowed to the conversation (migration 7's column); the places from the conversation's
+ * time index alone, so a 5,000-message conversation is read once, without its rows.
+ */
+const MATCH_POSITIONS_SQL = `WITH
+  hits(seq) AS MATERIALIZED (SELECT rowid FROM messages_fts WHERE messages_fts MATCH @mq),
+  ordered(seq, position) AS (
+    SELECT seq, row_number() OVER (ORDER BY created_at DESC, seq DESC) - 1
+    FROM messages INDEXED BY messages_conversation_time WHERE conversation_id = @conversation)
+  SELECT m.id, o.position FROM ordered o JOIN hits h ON h.seq = o.seq JOIN messages m ON m.seq = o.seq
+  ORDER BY o.position`;
+
 export function searchQueries(db: Db) {
   const cached = statementCache(db);
+  const matchPositions = db.prepare<{ mq: string; conversation: number }, { id: string; position: number }>(
+    MATCH_POSITIONS_SQL,
+  );
   return {
+    /** Where `text` matches in one conversation (by its row id), newest first; [] for blank text. */
+    matchPositions: async (conversationId: number, text: string): Promise<MatchPositionRecord[]> => {
+      const q = toFtsQuery(text);
+      if (q === undefined) return [];
+      const mq = `${contentMatch(q)} AND fts_conversation : "${conversationId}"`;
+      return matchPositions
+        .all({ mq, conversation: conversationId })
+        .map((row) => ({ messageId: row.id, position: row.position }));
+    },
+
     /**
      * Messages of live conversations whose content has every term of `text`, most
      * recently stored first: FTS5 hands out its matches in rowid order, so the newest

@@ -1,3 +1,5 @@
+import { toFtsQuery } from '../../shared/search-query';
+
 /** Which live conversations a list, a count or a bulk delete addresses (times in epoch ms). */
 export interface SessionFilter {
   flowId?: string;
@@ -7,21 +9,8 @@ export interface SessionFilter {
   endDate?: number;
 }
 
-// FTS5 reads a NUL as the end of the query; control characters never belong to a word.
-// biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what this removes
-const CONTROL_CHARS = /[\u0000-\u001f\u007f]/g;
-
-/**
- * Turns a person's search text into an FTS5 query that no input can make a syntax
- * error: each whitespace-separated term becomes a quoted phrase (quotes doubled), and
- * all terms must occur. Operators (AND, NEAR, *, ^, -, :) are thereby plain text.
- * Undefined when there is no term (blank text).
- */
-export function toFtsQuery(text: string | undefined): string | undefined {
-  const terms = (text ?? '').replace(CONTROL_CHARS, ' ').split(/\s+/u).filter(Boolean);
-  if (terms.length === 0) return undefined;
-  return terms.map((term) => `"${term.replaceAll('"', '""')}"`).join(' ');
-}
+/** The search language (shared/search-query.ts) as an FTS5 query; undefined for blank text. */
+export { toFtsQuery } from '../../shared/search-query';
 
 /**
  * The FTS5 query for messages_fts: only its content column. Its other column holds each

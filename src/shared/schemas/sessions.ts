@@ -189,3 +189,26 @@ export const StopAnswerResult = z.object({
   /** Whether an answer was streaming under that id (false: it had finished, or never started). */
   stopped: z.boolean(),
 });
+export const MatchPositionsQuery = z.object({
+  q: z.string().min(1).max(1000).describe('search text, the same language as GET /api/v1/search'),
+  limit: limit(10_000, 1_000),
+});
+
+export const MatchPositions = z.object({
+  /** How many messages of the conversation match. */
+  total: z.number().int(),
+  matches: z
+    .array(
+      z.object({
+        messageId: z.string(),
+        position: z
+          .number()
+          .int()
+          .describe(
+            'how many messages of the conversation are newer (0: the newest); its place in sort=DESC pages',
+          ),
+      }),
+    )
+    .describe('newest first, at most `limit`'),
+});
+export type MatchPositions = z.infer<typeof MatchPositions>;

@@ -5,6 +5,7 @@ import { Empty } from '../lib/Empty';
 import { Composer, type PendingTurn } from './Composer';
 import { ConversationHeader } from './ConversationHeader';
 import { isStarting } from './drafts';
+import { ConversationFind } from './find/ConversationFind';
 import { MessageList } from './MessageList';
 import { NewConversationHeader } from './NewConversationHeader';
 import { useMessagePages } from './useMessagePages';
@@ -27,6 +28,11 @@ export default function ConversationView({
   const summary = pages?.[0];
   const { fetchNextPage } = query;
   const loadOlder = useCallback(() => void fetchNextPage(), [fetchNextPage]);
+  const [scrollTo, setScrollTo] = useState<{ messageId: string; request: number }>();
+  const jumpTo = useCallback(
+    (messageId: string) => setScrollTo((before) => ({ messageId, request: (before?.request ?? 0) + 1 })),
+    [],
+  );
 
   if (query.isPending) {
     return (
@@ -73,6 +79,17 @@ export default function ConversationView({
         <NewConversationHeader flowId={flowId} onClose={onClose} />
       )}
       <Divider />
+      {summary && (
+        <ConversationFind
+          flowId={flowId}
+          sessionId={sessionId}
+          loaded={(pages ?? NO_PAGES).reduce((n, page) => n + page.messages.length, 0)}
+          hasOlder={query.hasNextPage}
+          loadingOlder={query.isFetchingNextPage}
+          loadOlder={loadOlder}
+          onJump={jumpTo}
+        />
+      )}
       <MessageList
         pages={pages ?? NO_PAGES}
         hasOlder={query.hasNextPage}
@@ -80,6 +97,7 @@ export default function ConversationView({
         busy={query.isFetching}
         loadOlder={loadOlder}
         pending={pending}
+        scrollTo={scrollTo}
       />
       <Divider />
       <Box px="md" py="xs">

@@ -22,6 +22,8 @@ interface Props {
   loadOlder: () => void;
   /** The turn the composer is sending: the question and the answer as it streams. */
   pending: PendingTurn | undefined;
+  /** Bring this message into view (find/): a new `request` scrolls again. */
+  scrollTo?: { messageId: string; request: number };
 }
 
 /**
@@ -29,7 +31,7 @@ interface Props {
  * opens at the newest message, loads older pages as the top comes near while the message
  * being read stays where it is, and follows new messages only when already at the end.
  */
-export function MessageList({ pages, hasOlder, loadingOlder, busy, loadOlder, pending }: Props) {
+export function MessageList({ pages, hasOlder, loadingOlder, busy, loadOlder, pending, scrollTo }: Props) {
   const rows = useMemo(() => toRows(pages, pending), [pages, pending]);
   const scroller = useRef<HTMLDivElement>(null);
   const getItemKey = useCallback((index: number) => rows[index]?.key ?? index, [rows]);
@@ -59,6 +61,13 @@ export function MessageList({ pages, hasOlder, loadingOlder, busy, loadOlder, pe
     virtualizer.scrollToEnd();
     opened.current = true;
   }, [virtualizer]);
+
+  // biome-ignore lint/correctness/useExhaustiveDependencies: a scroll request is acted on once, with the rows of that moment
+  useEffect(() => {
+    if (!scrollTo) return;
+    const index = rows.findIndex((row) => row.kind === 'message' && row.message.id === scrollTo.messageId);
+    if (index >= 0) virtualizer.scrollToIndex(index, { align: 'center' });
+  }, [scrollTo]);
 
   const maybeLoadOlder = useCallback(() => {
     const el = scroller.current;
@@ -110,6 +119,7 @@ export function MessageList({ pages, hasOlder, loadingOlder, busy, loadOlder, pe
                 key={item.key}
                 ref={virtualizer.measureElement}
                 data-index={item.index}
+                data-message-id={row.kind === 'message' ? row.message.id : undefined}
                 style={{
                   position: 'absolute',
                   top: 0,

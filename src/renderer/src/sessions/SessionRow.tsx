@@ -1,6 +1,7 @@
 import { Badge, Skeleton } from '@mantine/core';
 import { memo } from 'react';
 import type { SessionSummary } from '../../../shared/schemas/sessions';
+import { centredSnippet } from '../lib/centredSnippet';
 import { plural } from '../lib/count';
 import { Highlighted } from '../lib/Highlighted';
 import { plainText } from '../lib/plainText';
@@ -75,7 +76,11 @@ export const SessionRow = memo(function SessionRow({
         className={`${classes.text} ${classes.sm} ${classes.dimmed} ${classes.preview}`}
         data-testid="row-preview"
       >
-        {session.snippet ? <Highlighted snippet={plainText(session.snippet)} /> : plainText(session.preview)}
+        {session.snippet ? (
+          <Highlighted snippet={centredSnippet(plainText(session.snippet))} />
+        ) : (
+          plainText(session.preview)
+        )}
       </p>
       <div className={classes.line}>
         <div className={classes.flowAndCount}>

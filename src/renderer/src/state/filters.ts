@@ -89,7 +89,8 @@ export function sessionFilter(filters: Filters, now = dayjs()) {
   const { from, to } = rangeDays(filters, now);
   return {
     flowId: filters.flowId,
-    q: filters.q?.trim() || undefined,
+    // A space at the end stays: it makes the last word whole (shared/search-query.ts).
+    q: filters.q?.trim() ? filters.q.trimStart() : undefined,
     startDate: from ? dayEdge(from, 'start') : undefined,
     endDate: to ? dayEdge(to, 'end') : undefined,
   } satisfies Partial<SessionListInput>;
