@@ -7,7 +7,7 @@ import type { Locator, Page } from '@playwright/test';
 import type { Result } from 'axe-core';
 import { type Conversation, seedAt } from './data';
 import { expect, type ServedMnemo, test } from './serve-fixture';
-import { sessionList } from './ui';
+import { chooseDeleteMatching, sessionList } from './ui';
 
 const HOUR = 3_600_000;
 const now = Date.now();
@@ -168,7 +168,7 @@ const screens: Screen[] = [
     name: 'bulk delete dialog',
     dialog: true,
     reach: async (page) => {
-      await page.getByRole('button', { name: /^Delete 6 matching/ }).click();
+      await chooseDeleteMatching(page, 'Delete 6 matching');
       await openDialog(page, 'Delete 6 conversations?');
     },
   },
