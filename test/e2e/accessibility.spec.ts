@@ -250,6 +250,21 @@ const screens: Screen[] = [
     },
   },
   {
+    name: 'list actions menu',
+    reach: async (page) => {
+      await page.getByRole('button', { name: 'More list actions' }).click();
+      await expect(page.getByRole('menuitem', { name: /^Delete 6 matching/ })).toBeVisible();
+    },
+  },
+  {
+    name: 'Trash with a selection',
+    reach: async (page) => {
+      await openTrash(page);
+      await page.getByRole('checkbox', { name: 'Select all shown' }).click();
+      await expect(page.getByTestId('trash-selected')).toHaveText('2 selected');
+    },
+  },
+  {
     name: 'Trash after a restore, with its toast',
     reach: async (page) => {
       await openTrash(page);
