@@ -24,6 +24,7 @@ import { queryKeys } from '../api/queries';
 import { conversations } from '../lib/count';
 import { Empty } from '../lib/Empty';
 import { absoluteTimeOf, relativeTimeOf } from '../lib/time';
+import classes from './TrashView.module.css';
 import { useRangeSelection } from './useRangeSelection';
 import { useRestoreInSteps } from './useRestoreInSteps';
 
@@ -280,7 +281,7 @@ export function TrashView() {
                 <Table.Tr
                   key={item.trashId}
                   aria-label={item.title}
-                  bg={selected.has(item.trashId) ? 'var(--mantine-primary-color-light)' : undefined}
+                  className={selected.has(item.trashId) ? classes.selected : undefined}
                 >
                   <Table.Td>
                     <Checkbox
