@@ -24,6 +24,7 @@ import {
 import { ApiKeyInfo, Health, ServerInfo } from './schemas/health';
 import {
   BulkDeleteBody,
+  BulkDeleteResult,
   ContinueBody,
   ContinueResult,
   Count,
@@ -34,6 +35,8 @@ import {
   RegenerateBody,
   RegenerateResult,
   RenameBody,
+  RestoreMatchingBody,
+  RestoreMatchingResult,
   SearchQuery,
   SearchResult,
   SessionCount,
@@ -48,6 +51,7 @@ import {
   StopAnswerResult,
   TrashIds,
   TrashList,
+  TrashListQuery,
 } from './schemas/sessions';
 import { ExportToFileInput, ExportToFileResult, ImportContentInput, ImportResult } from './schemas/transfer';
 
@@ -214,7 +218,7 @@ export const operations = {
     path: '/api/v1/sessions/delete',
     summary: 'Move every conversation matching a filter to the trash; 409 unless expectedCount matches',
     body: BulkDeleteBody,
-    output: Count,
+    output: BulkDeleteResult,
   }),
   continueSession: op({
     method: 'POST',
@@ -228,8 +232,8 @@ export const operations = {
   listTrash: op({
     method: 'GET',
     path: '/api/v1/trash',
-    summary: 'Conversations in the trash, most recently trashed first',
-    query: SessionDetailQuery,
+    summary: 'Conversations in the trash (all, or one flow), most recently trashed first',
+    query: TrashListQuery,
     output: TrashList,
   }),
   restoreTrash: op({
@@ -238,6 +242,14 @@ export const operations = {
     summary: 'Restore conversations from the trash (merging into a live one with the same key)',
     body: TrashIds,
     output: Count,
+  }),
+  restoreTrashMatching: op({
+    method: 'POST',
+    path: '/api/v1/trash/restore-matching',
+    summary:
+      'Restore at once the conversations of one bulk delete (batch), of one flow, or the whole trash; limit restores them in steps',
+    body: RestoreMatchingBody,
+    output: RestoreMatchingResult,
   }),
   purgeTrash: op({
     method: 'DELETE',

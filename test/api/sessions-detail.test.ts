@@ -218,7 +218,7 @@ describe('POST /api/v1/sessions/delete (bulk)', () => {
     expect(shown.total).toBe(3);
     const res = await post({ filter, expectedCount: shown.total });
     expect(res.status).toBe(200);
-    expect(await res.json()).toEqual({ count: 3 });
+    expect(await res.json()).toEqual({ count: 3, batch: expect.any(Number) });
     expect(await live()).toEqual(['day1', 'day10', 'day2', 'day3', 'day5', 'day7', 'day9']);
     const trashed = (await getJson<{ items: TrashItem[] }>(bulk, '/api/v1/trash')).body.items;
     expect(trashed.map((t) => t.sessionId).sort()).toEqual(['day4', 'day6', 'day8']);
@@ -240,10 +240,10 @@ describe('POST /api/v1/sessions/delete (bulk)', () => {
 
   it('a search filter and the empty filter (everything)', async () => {
     const res = await post({ filter: { q: 'marker7' }, expectedCount: 1 });
-    expect(await res.json()).toEqual({ count: 1 });
+    expect(await res.json()).toEqual({ count: 1, batch: expect.any(Number) });
     expect(await live()).not.toContain('day7');
     const all = await post({ filter: {}, expectedCount: 9 });
-    expect(await all.json()).toEqual({ count: 9 });
+    expect(await all.json()).toEqual({ count: 9, batch: expect.any(Number) });
     expect(await live()).toEqual([]);
     await bulk.close();
   });

@@ -7,7 +7,7 @@ import type { Locator, Page } from '@playwright/test';
 import type { Result } from 'axe-core';
 import { type Conversation, seedAt } from './data';
 import { expect, type ServedMnemo, test } from './serve-fixture';
-import { sessionList } from './ui';
+import { chooseDeleteMatching, sessionList } from './ui';
 
 const HOUR = 3_600_000;
 const now = Date.now();
@@ -168,7 +168,7 @@ const screens: Screen[] = [
     name: 'bulk delete dialog',
     dialog: true,
     reach: async (page) => {
-      await page.getByRole('button', { name: /^Delete 6 matching/ }).click();
+      await chooseDeleteMatching(page, 'Delete 6 matching');
       await openDialog(page, 'Delete 6 conversations?');
     },
   },
@@ -258,6 +258,21 @@ const screens: Screen[] = [
       await openTrash(page);
       await page.getByRole('button', { name: 'Empty trash' }).click();
       await openDialog(page, 'Empty the trash?');
+    },
+  },
+  {
+    name: 'list actions menu',
+    reach: async (page) => {
+      await page.getByRole('button', { name: 'More list actions' }).click();
+      await expect(page.getByRole('menuitem', { name: /^Delete 6 matching/ })).toBeVisible();
+    },
+  },
+  {
+    name: 'Trash with a selection',
+    reach: async (page) => {
+      await openTrash(page);
+      await page.getByRole('checkbox', { name: 'Select all shown' }).click();
+      await expect(page.getByTestId('trash-selected')).toHaveText('2 selected');
     },
   },
   {

@@ -1,7 +1,7 @@
 import type { Page } from '@playwright/test';
 import { type Conversation, seedAt } from './data';
 import { expect, test } from './serve-fixture';
-import { sessionList } from './ui';
+import { chooseDeleteMatching, sessionList } from './ui';
 
 const HOUR = 3_600_000;
 const now = Date.now();
@@ -88,7 +88,7 @@ for (const scheme of ['light', 'dark'] as const) {
     await page.getByRole('button', { name: 'Clear search' }).click();
     await page.getByRole('button', { name: /^Flow Flow research/ }).click();
     await expect(page.getByTestId('match-count')).toHaveText('6 conversations');
-    await page.getByRole('button', { name: /Delete 6 matching/ }).click();
+    await chooseDeleteMatching(page, 'Delete 6 matching');
     await expect(page.getByRole('dialog')).toBeVisible();
     await page.waitForTimeout(300); // the modal's entry transition
     await shoot(page, `delete-dialog-${scheme}`);

@@ -3,7 +3,7 @@ import type { TrashList as TrashListSchema } from '../../src/shared/schemas/sess
 import { generateConversations, SEED_WORDS, seedDataDir } from '../helpers/seed';
 import { apiGet } from './data';
 import { expect, test } from './serve-fixture';
-import { sessionList } from './ui';
+import { chooseDeleteMatching, sessionList } from './ui';
 
 type TrashList = z.infer<typeof TrashListSchema>;
 
@@ -34,7 +34,7 @@ test('a word in most messages: the list says "at least", and "Delete matching" c
   await expect(sessionList(page).getByRole('option').first()).toContainText(WORD);
   await page.screenshot({ path: test.info().outputPath('list-at-least.png') });
 
-  await page.getByRole('button', { name: 'Delete matching', exact: true }).click();
+  await chooseDeleteMatching(page, 'Delete matching');
   const dialog = page.getByRole('dialog', { name: 'Delete the matching conversations?' });
   await expect(dialog.getByTestId('bulk-delete-count')).toHaveText(
     `${matching.toLocaleString()} conversations`,

@@ -113,3 +113,36 @@ test('sort: newest or oldest first, by last activity or by creation', async ({ p
   await expect(sort).toHaveValue('created:ASC');
   await expect.poll(() => rowTitles(page)).toEqual(['Alpha', 'Bravo', 'Charlie']);
 });
+
+test('the date pickers refuse days after today and mark today (the viewer’s local day)', async ({
+  page,
+  startMnemo,
+}) => {
+  const mnemo = await startMnemo((dir) => seedAt(dir, dated));
+  await page.goto(mnemo.webUrl);
+  await expect(sessionList(page).getByRole('option')).toHaveCount(7);
+  const today = dayjs().tz(ZONE);
+  const tomorrow = today.add(1, 'day');
+  for (const field of ['From date', 'To date']) {
+    await page.getByRole('button', { name: field }).click();
+    const todayButton = page.getByRole('button', { name: today.format('D MMMM YYYY'), exact: true });
+    await expect(todayButton).toBeEnabled();
+    await expect(todayButton).toHaveAttribute('aria-current', 'date');
+    await expect(todayButton).toHaveAttribute('data-today', 'true');
+    await expect(todayButton).toHaveAttribute('data-highlight-today', 'true');
+    // The calendar cannot go to a later month; tomorrow, when this month's view shows it, is disabled.
+    await expect(page.getByRole('button', { name: 'Next month' })).toBeDisabled();
+    const tomorrowButton = page.getByRole('button', { name: tomorrow.format('D MMMM YYYY'), exact: true });
+    if ((await tomorrowButton.count()) > 0) await expect(tomorrowButton).toBeDisabled();
+    const yesterday = page.getByRole('button', {
+      name: today.subtract(1, 'day').format('D MMMM YYYY'),
+      exact: true,
+    });
+    await expect(yesterday).toBeEnabled();
+    await page.keyboard.press('Escape');
+  }
+  // Picking today as "To" keeps today's conversation.
+  await page.getByRole('button', { name: 'To date' }).click();
+  await page.getByRole('button', { name: today.format('D MMMM YYYY'), exact: true }).click();
+  await expect(page.getByTestId('match-count')).toHaveText('7 conversations');
+});

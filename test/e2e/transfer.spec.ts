@@ -63,7 +63,9 @@ test('import a Flowise export with the file picker, then the same file again (no
     buffer: Buffer.from(FLOWISE),
   });
   // Flowise names the file after its chatflow: that is the flow offered.
-  await expect(dialog.getByLabel('Flow for Flowise and Sim records')).toHaveValue('support-bot');
+  await expect(dialog.getByRole('combobox', { name: 'Flow for Flowise and Sim records' })).toHaveValue(
+    'New flow “support-bot” (from the file name)',
+  );
   await dialog.getByRole('button', { name: 'Import', exact: true }).click();
   await expect(dialog.getByTestId('import-result')).toHaveText(
     /Added 4 messages in 2 conversations and 1 new flow\./,
@@ -89,6 +91,115 @@ test('import a Flowise export with the file picker, then the same file again (no
   );
   const list = await apiGet<SessionList>(mnemo, '/api/v1/sessions?flowId=support-bot');
   expect(list.total).toBe(2);
+});
+
+/** A Flowise export of `chats` conversations, each message padded so the file is about `kb` KB. */
+function bigFlowise(chats: number, kb: number): string {
+  const pad = 'x'.repeat(Math.floor((kb * 1024) / chats / 2));
+  return JSON.stringify(
+    Array.from({ length: chats }, (_, i) => ({
+      id: `chat-${i}`,
+      source: 'API/Embed',
+      sessionId: `big-${i}`,
+      memoryType: null,
+      email: null,
+      messages: [
+        { content: `question ${i} ${pad}`, role: 'user', time: '2026-03-02T09:00:00.000Z' },
+        { content: `answer ${i} ${pad}`, role: 'bot', time: '2026-03-02T09:00:04.000Z' },
+      ],
+    })),
+  );
+}
+
+/** Records every text the dialog's progress line shows, as it changes. */
+async function recordProgress(page: Page): Promise<() => Promise<string[]>> {
+  await page.evaluate(() => {
+    const seen: string[] = [];
+    (window as unknown as { importSeen: string[] }).importSeen = seen;
+    new MutationObserver(() => {
+      const text = document.querySelector('[aria-label="Import in progress"]')?.textContent;
+      if (text && seen[seen.length - 1] !== text) seen.push(text);
+    }).observe(document.body, { subtree: true, childList: true, characterData: true });
+  });
+  return () => page.evaluate(() => (window as unknown as { importSeen: string[] }).importSeen);
+}
+
+test('import into a flow picked from the existing ones, its size in MB and progress in percent', async ({
+  page,
+  startMnemo,
+}) => {
+  test.setTimeout(60_000);
+  const mnemo = await startMnemo((dir) =>
+    seedAt(dir, [
+      {
+        flowId: 'sales',
+        sessionId: 'old',
+        messages: [{ role: 'user', content: 'old sale', at: Date.UTC(2026, 0, 1) }],
+      },
+    ]),
+  );
+  await page.goto(mnemo.webUrl);
+  const dialog = await openImportDialog(page);
+  const content = bigFlowise(40, 1.5 * 1024);
+  await dialog.getByLabel('File to import').setInputFiles({
+    name: 'export.json',
+    mimeType: 'application/json',
+    buffer: Buffer.from(content),
+  });
+  const size = `${Number((Buffer.byteLength(content) / 1024 / 1024).toFixed(1))} MB`;
+  await expect(dialog.getByTestId('import-drop-zone')).toContainText(size);
+  const flow = dialog.getByRole('combobox', { name: 'Flow for Flowise and Sim records' });
+  await expect(flow).toHaveValue('Default');
+  await flow.click();
+  await page.getByRole('option', { name: 'Flow sales', exact: true }).click();
+  await expect(flow).toHaveValue('Flow sales');
+
+  const seen = await recordProgress(page);
+  // 1 MB/s up, as to a server across a slow network: the upload takes long enough to show its progress.
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send('Network.enable');
+  await cdp.send('Network.emulateNetworkConditions', {
+    offline: false,
+    latency: 0,
+    downloadThroughput: -1,
+    uploadThroughput: 1024 * 1024,
+  });
+  await dialog.getByRole('button', { name: 'Import', exact: true }).click();
+  // Long work: a 1.5 MB upload at 1 MB/s, then the import.
+  await expect(dialog.getByTestId('import-result')).toHaveText(/Added 80 messages in 40 conversations\./, {
+    timeout: 20_000,
+  });
+  expect(
+    (await seen()).some((text) =>
+      new RegExp(`^Uploading… \\d{1,3}% \\([\\d.,]+ (KB|MB) of ${size.replace('.', '\\.')}\\)$`).test(text),
+    ),
+  ).toBe(true);
+  const sales = await apiGet<SessionList>(mnemo, '/api/v1/sessions?flowId=sales&limit=500');
+  expect(sales.total).toBe(41);
+  expect((await apiGet<SessionList>(mnemo, '/api/v1/sessions?flowId=default')).total).toBe(0);
+});
+
+test('import into a new flow created by the name typed in the picker', async ({ page, mnemo }) => {
+  await page.goto(mnemo.webUrl);
+  const dialog = await openImportDialog(page);
+  await dialog.getByLabel('File to import').setInputFiles({
+    name: 'chats.json',
+    mimeType: 'application/json',
+    buffer: Buffer.from(FLOWISE),
+  });
+  await expect(dialog.getByTestId('import-drop-zone')).toContainText(
+    `${Number((Buffer.byteLength(FLOWISE) / 1024).toFixed(1))} KB`,
+  );
+  const flow = dialog.getByRole('combobox', { name: 'Flow for Flowise and Sim records' });
+  await flow.click();
+  await flow.fill('Customer care');
+  await page.getByRole('option', { name: 'New flow “Customer care”' }).click();
+  await dialog.getByRole('button', { name: 'Import', exact: true }).click();
+  await expect(dialog.getByTestId('import-result')).toHaveText(/Added 4 messages in 2 conversations\./);
+  const flows = await apiGet<FlowList>(mnemo, '/api/v1/flows');
+  const created = flows.items.find((f) => f.name === 'Customer care');
+  expect(created?.sessionCount).toBe(2);
+  expect(flows.items).toHaveLength(2);
 });
 
 test('a Sim array dropped on the drop zone; a bad file is refused whole, naming its record and line', async ({

@@ -17,3 +17,12 @@ export async function rowTitles(page: Page): Promise<string[]> {
         .map((r) => r.title),
     );
 }
+
+/** Opens the list header's "More list actions" menu and picks its "Delete N matching" item (`name`: its label's start). */
+export async function chooseDeleteMatching(page: Page, name: string | RegExp): Promise<void> {
+  await page.getByRole('button', { name: 'More list actions' }).click();
+  const item = page.getByRole('menuitem', {
+    name: typeof name === 'string' ? new RegExp(`^${name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\b`) : name,
+  });
+  await item.click();
+}

@@ -145,7 +145,7 @@ export function sessionHandlers(store: Store, events: EventBus): SessionHandlers
         );
       }
       publishDeleted(events, result.trashed, result.trashed.length > 0);
-      return { count: result.trashed.length };
+      return { count: result.trashed.length, batch: result.batch };
     },
   };
 }

@@ -325,6 +325,18 @@ export const migrations: Migration[] = [
       INSERT INTO titles_fts(titles_fts, rank) VALUES ('usermerge', 2);
     `,
   },
+  {
+    version: 12,
+    altersExistingTables: true,
+    // Trash batches: a bulk delete stamps every conversation it trashes with one batch
+    // number (its time, made larger than any batch still in the trash), so Undo restores
+    // exactly that set. Restoring clears it; a single delete leaves it NULL.
+    up: `
+      ALTER TABLE conversations ADD COLUMN trash_batch INTEGER;
+      CREATE INDEX conversations_trash_batch ON conversations(trash_batch) WHERE trash_batch IS NOT NULL;
+      CREATE INDEX conversations_trashed_flow ON conversations(flow_id, trashed_at) WHERE trashed_at IS NOT NULL;
+    `,
+  },
 ];
 
 export const LATEST_SCHEMA_VERSION = migrations[migrations.length - 1]?.version ?? 0;

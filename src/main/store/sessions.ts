@@ -141,6 +141,9 @@ type DetailMessageRow = Parameters<typeof toMessage>[0] & { seq: number };
 
 export function sessionQueries(db: Db, writes: WriteQueue) {
   const cached = statementCache(db);
+  const newestBatch = db.prepare<[], { n: number | null }>(
+    'SELECT max(trash_batch) AS n FROM conversations WHERE trash_batch IS NOT NULL',
+  );
   const liveByKey = db.prepare<[string, string], SessionRow>(
     `SELECT ${SESSION_COLUMNS} FROM conversations c WHERE c.flow_id = ? AND c.session_id = ? AND c.trashed_at IS NULL`,
   );
@@ -329,13 +332,19 @@ export function sessionQueries(db: Db, writes: WriteQueue) {
 
     /**
      * Moves every live conversation matching the filter to the trash, in one write that
-     * first counts them: when the count is not `expectedCount`, nothing moves.
+     * first counts them: when the count is not `expectedCount`, nothing moves. They share
+     * one trash batch number (restoreTrashMatching restores exactly them by it): `now`,
+     * or one more than the newest batch still in the trash, so a number is never shared.
      */
     trashMatching: (
       filter: SessionFilter,
       expectedCount: number,
       now: number,
-    ): Promise<{ matched: number; trashed: Array<{ flowId: string; sessionId: string }> | null }> =>
+    ): Promise<{
+      matched: number;
+      trashed: Array<{ flowId: string; sessionId: string }> | null;
+      batch: number | null;
+    }> =>
       writes.run(() => {
         const where = countWhere(filter);
         const matched = (
@@ -343,11 +352,13 @@ export function sessionQueries(db: Db, writes: WriteQueue) {
             n: number;
           }
         ).n;
-        if (matched !== expectedCount) return { matched, trashed: null };
+        if (matched !== expectedCount) return { matched, trashed: null, batch: null };
+        if (matched === 0) return { matched, trashed: [], batch: null };
+        const batch = Math.max(now, (newestBatch.get()?.n ?? 0) + 1);
         const rows = cached(
-          `UPDATE conversations AS c SET trashed_at = @now WHERE ${where.sql} RETURNING flow_id, session_id`,
-        ).all({ ...where.params, now }) as Array<{ flow_id: string; session_id: string }>;
-        return { matched, trashed: rows.map((r) => ({ flowId: r.flow_id, sessionId: r.session_id })) };
+          `UPDATE conversations AS c SET trashed_at = @now, trash_batch = @batch WHERE ${where.sql} RETURNING flow_id, session_id`,
+        ).all({ ...where.params, now, batch }) as Array<{ flow_id: string; session_id: string }>;
+        return { matched, trashed: rows.map((r) => ({ flowId: r.flow_id, sessionId: r.session_id })), batch };
       }),
 
     /** For tests and the benchmark only: SQLite's plan for a list's page query and its count. */

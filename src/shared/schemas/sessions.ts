@@ -133,6 +133,10 @@ export const TrashList = z.object({
   total: z.number().int(),
 });
 
+export const TrashListQuery = SessionDetailQuery.extend({
+  flowId: FlowId.optional().describe("only this flow's conversations"),
+});
+
 export const TrashIds = z.object({ ids: z.array(z.number().int().min(1)).min(1).max(10_000) });
 
 export const PurgeTrashQuery = z.object({
@@ -212,3 +216,29 @@ export const MatchPositions = z.object({
     .describe('newest first, at most `limit`'),
 });
 export type MatchPositions = z.infer<typeof MatchPositions>;
+
+/** A bulk delete's answer: how many went to the trash, and the batch that names exactly them (null when none). */
+export const BulkDeleteResult = Count.extend({
+  batch: z
+    .number()
+    .int()
+    .nullable()
+    .describe('pass to POST /api/v1/trash/restore-matching to undo exactly this delete'),
+});
+
+/** Which trashed conversations to restore at once: one bulk delete's batch and/or one flow, or all. */
+export const RestoreMatchingBody = z.object({
+  batch: z.number().int().min(1).optional().describe('only the conversations of this bulk delete'),
+  flowId: FlowId.optional().describe("only this flow's conversations"),
+  limit: z
+    .number()
+    .int()
+    .min(1)
+    .max(10_000)
+    .optional()
+    .describe('restore at most this many (the most recently trashed first); without it, all'),
+});
+
+export const RestoreMatchingResult = Count.extend({
+  remaining: z.number().int().describe('how many that match are still in the trash'),
+});

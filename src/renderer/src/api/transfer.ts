@@ -7,6 +7,7 @@
 import { ApiError } from '../../../shared/api-error';
 import type { IpcResult, MnemoBridge } from '../../../shared/contract';
 import type { ExportQueryInput, ImportResult } from '../../../shared/schemas/transfer';
+import { formatSize } from '../lib/size';
 
 export interface TransferProgress {
   /** 0..1 when known. */
@@ -46,6 +47,24 @@ const queryString = (query: ExportQueryInput) =>
 
 const megabytes = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1)} MB`;
 
+/** A file's text, read in chunks so the bytes read so far can be reported. */
+async function readText(file: File, onRead: (bytes: number) => void): Promise<string> {
+  const reader = file.stream().getReader();
+  const decoder = new TextDecoder();
+  const parts: string[] = [];
+  let read = 0;
+  onRead(0);
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    read += value.byteLength;
+    parts.push(decoder.decode(value, { stream: true }));
+    onRead(read);
+  }
+  parts.push(decoder.decode());
+  return parts.join('');
+}
+
 function unwrap<T>(result: IpcResult<T>): T {
   if (!result.ok) throw new ApiError(result.status, result.message);
   return result.value;
@@ -60,8 +79,12 @@ export function ipcTransfer(bridge: MnemoBridge): TransferClient {
       return { ...result, file: result.file ?? undefined };
     },
     async importFile(file, options = {}) {
-      options.onProgress?.({ text: `Reading ${file.name}…` });
-      const content = await file.text();
+      const content = await readText(file, (read) =>
+        options.onProgress?.({
+          fraction: file.size ? read / file.size : undefined,
+          text: `Reading ${file.name}… ${file.size ? Math.floor((100 * read) / file.size) : 100}% (${formatSize(read)} of ${formatSize(file.size)})`,
+        }),
+      );
       options.onProgress?.({ text: 'Importing…' });
       return unwrap(await bridge.importContent({ content, flowId: options.flowId }));
     },
@@ -125,7 +148,13 @@ export function httpTransfer(baseUrl: string, apiKey: () => string): TransferCli
         xhr.responseType = 'json';
         xhr.upload.onprogress = (event) => {
           const fraction = event.lengthComputable ? event.loaded / event.total : undefined;
-          options.onProgress?.({ fraction, text: `Uploading… ${megabytes(event.loaded)}` });
+          options.onProgress?.({
+            fraction,
+            text:
+              fraction === undefined
+                ? `Uploading… ${formatSize(event.loaded)}`
+                : `Uploading… ${Math.floor(fraction * 100)}% (${formatSize(event.loaded)} of ${formatSize(event.total)})`,
+          });
         };
         xhr.upload.onload = () => options.onProgress?.({ text: 'Importing…' });
         xhr.onerror = () => reject(new ApiError(0, 'cannot reach the Mnemo server'));

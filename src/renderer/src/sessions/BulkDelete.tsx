@@ -9,6 +9,9 @@ import { useApi } from '../api/context';
 import { queryKeys } from '../api/queries';
 import { conversations as plural } from '../lib/count';
 
+/** How long the Undo of a bulk delete is offered. */
+const UNDO_MS = 15_000;
+
 /**
  * "Delete N matching": a dialog that states N, then one call that refuses if N changed
  * meanwhile. Without a count (the list knew only a lower bound), the dialog counts first.
@@ -68,17 +71,51 @@ function BulkDeleteDialog({
   const [working, setWorking] = useState(false);
   const [error, setError] = useState<string>();
 
+  const refresh = () =>
+    Promise.all([
+      client.invalidateQueries({ queryKey: queryKeys.sessionsAll }),
+      client.invalidateQueries({ queryKey: queryKeys.flows }),
+      client.invalidateQueries({ queryKey: queryKeys.trash }),
+    ]);
+
+  /** "Moved to the trash" with Undo: one call restores exactly what this delete trashed (its batch). */
+  const showUndo = (trashed: number, batch: number | null) => {
+    const id = `bulk-deleted-${batch ?? Date.now()}`;
+    const undo = async () => {
+      if (batch === null) return;
+      notifications.hide(id);
+      try {
+        const restored = await api.restoreTrashMatching({ batch });
+        notifications.show({ color: 'teal', message: `Restored ${plural(restored.count)}` });
+      } catch (e) {
+        notifications.show({ color: 'red', title: 'Could not restore', message: (e as Error).message });
+      }
+      await refresh();
+    };
+    notifications.show({
+      id,
+      autoClose: UNDO_MS,
+      title: 'Moved to the trash',
+      message: (
+        <Group justify="space-between" wrap="nowrap" gap="sm">
+          <Text size="sm">{plural(trashed)} moved to the trash.</Text>
+          {batch !== null && (
+            <Button size="compact-sm" variant="light" onClick={undo}>
+              Undo
+            </Button>
+          )}
+        </Group>
+      ),
+    });
+  };
+
   const run = async () => {
     setWorking(true);
     setError(undefined);
     try {
       const result = await api.deleteSessions({ filter, expectedCount: count });
       close();
-      notifications.show({
-        color: 'teal',
-        title: 'Moved to the trash',
-        message: `${plural(result.count)} moved to the trash. Restore them from the Trash.`,
-      });
+      showUndo(result.count, result.batch);
     } catch (e) {
       setWorking(false);
       setError(
@@ -87,11 +124,7 @@ function BulkDeleteDialog({
           : (e as Error).message,
       );
     } finally {
-      await Promise.all([
-        client.invalidateQueries({ queryKey: queryKeys.sessionsAll }),
-        client.invalidateQueries({ queryKey: queryKeys.flows }),
-        client.invalidateQueries({ queryKey: queryKeys.trash }),
-      ]);
+      await refresh();
     }
   };
 

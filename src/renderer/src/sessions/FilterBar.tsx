@@ -1,6 +1,7 @@
 import { Group, NativeSelect, SegmentedControl, Stack } from '@mantine/core';
 import { DatePickerInput } from '@mantine/dates';
 import { IconCalendar } from '@tabler/icons-react';
+import dayjs from 'dayjs';
 import type { ReactNode } from 'react';
 import {
   type Filters,
@@ -35,6 +36,8 @@ export const SORTS: { value: string; label: string }[] = [
  */
 export function FilterBar({ filters, panel = false }: { filters: Filters; panel?: boolean }) {
   const days = rangeDays(filters);
+  // Nothing is stored in the future: days after today cannot be picked; today is marked.
+  const today = dayjs().format('YYYY-MM-DD');
   const dateWidth = panel ? undefined : 160;
   const dateProps = {
     clearable: true,
@@ -43,6 +46,9 @@ export function FilterBar({ filters, panel = false }: { filters: Filters; panel?
     ariaLabels: CALENDAR_LABELS,
     leftSection: <IconCalendar size={16} aria-hidden />,
     popoverProps: panel ? { withinPortal: false } : undefined,
+    highlightToday: true,
+    getDayProps: (date: string) =>
+      date === today ? { 'aria-current': 'date' as const, title: 'Today' } : {},
     style: panel ? { flex: 1 } : undefined,
     w: dateWidth,
   };
@@ -64,7 +70,7 @@ export function FilterBar({ filters, panel = false }: { filters: Filters; panel?
         aria-label="From date"
         clearButtonProps={{ 'aria-label': 'Clear From date' }}
         value={days.from ?? null}
-        maxDate={days.to}
+        maxDate={days.to && days.to < today ? days.to : today}
         onChange={(from) => setFilters({ range: 'custom', from: from ?? undefined, to: days.to })}
       />
       <DatePickerInput
@@ -74,6 +80,7 @@ export function FilterBar({ filters, panel = false }: { filters: Filters; panel?
         clearButtonProps={{ 'aria-label': 'Clear To date' }}
         value={days.to ?? null}
         minDate={days.from}
+        maxDate={today}
         onChange={(to) => setFilters({ range: 'custom', from: days.from, to: to ?? undefined })}
       />
     </>

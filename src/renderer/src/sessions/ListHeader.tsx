@@ -21,7 +21,7 @@ export function ListHeader({
   refreshing: boolean;
   iconOnly: boolean;
   exportMenu: ReactNode;
-  /** After Export: the count and "Delete N matching". */
+  /** After Export: the count and the "More list actions" menu (Delete N matching). */
   end?: ReactNode;
 }) {
   return (

@@ -1,5 +1,5 @@
-import { ActionIcon, Button, Text, Tooltip } from '@mantine/core';
-import { IconTrash } from '@tabler/icons-react';
+import { ActionIcon, Menu, Text, Tooltip } from '@mantine/core';
+import { IconDots, IconTrash } from '@tabler/icons-react';
 import { matchCount } from '../lib/count';
 
 /** How many conversations the list matches. */
@@ -11,47 +11,56 @@ export function MatchCount({ total, exact }: { total: number | undefined; exact:
   );
 }
 
-/** "Delete N matching" (`iconOnly`: an icon button of that name, the words in its tooltip). */
-export function DeleteMatching({
+/**
+ * The list's "More list actions" menu: "Delete N matching", saying which filter it applies
+ * (or that there is none, so it means every conversation).
+ */
+export function ListActionsMenu({
   total,
   exact,
   loading,
-  iconOnly = false,
-  onClick,
+  conditions,
+  onDeleteMatching,
 }: {
   total: number | undefined;
   /** False: `total` is only a lower bound (a search word in very many messages); the dialog counts. */
   exact: boolean;
   loading: boolean;
-  iconOnly?: boolean;
-  onClick: () => void;
+  /** The active filter in words, e.g. “in the flow “Support””; empty: no filter. */
+  conditions: string[];
+  onDeleteMatching: () => void;
 }) {
   const label =
     total === undefined || !exact ? 'Delete matching' : `Delete ${total.toLocaleString()} matching`;
-  const disabled = !total || loading;
-  return iconOnly ? (
-    <Tooltip label={`${label} (moves them to the trash)`}>
-      <ActionIcon
-        variant="light"
-        color="red"
-        size="lg"
-        aria-label={label}
-        disabled={disabled}
-        onClick={onClick}
-      >
-        <IconTrash size={18} aria-hidden />
-      </ActionIcon>
-    </Tooltip>
-  ) : (
-    <Button
-      variant="light"
-      color="red"
-      size="sm"
-      leftSection={<IconTrash size={16} aria-hidden />}
-      disabled={disabled}
-      onClick={onClick}
-    >
-      {label}
-    </Button>
+  const scope = conditions.length
+    ? `Conversations ${conditions.join(', ')}`
+    : 'No filter: every conversation';
+  return (
+    // No focus placeholder (role=presentation): a menu may hold only menu items (axe).
+    <Menu position="bottom-end" withinPortal width={300} withInitialFocusPlaceholder={false}>
+      <Menu.Target>
+        <Tooltip label="More list actions">
+          <ActionIcon variant="default" size="lg" aria-label="More list actions">
+            <IconDots size={18} aria-hidden />
+          </ActionIcon>
+        </Tooltip>
+      </Menu.Target>
+      <Menu.Dropdown>
+        <Menu.Label>{conditions.length ? 'The current filter' : 'No filter set'}</Menu.Label>
+        <Menu.Item
+          // Mantine's red item text falls below 4.5:1 on its hover colour: the icon carries the red.
+          leftSection={<IconTrash size={16} color="var(--mantine-color-red-filled)" aria-hidden />}
+          disabled={!total || loading}
+          onClick={onDeleteMatching}
+        >
+          <Text size="sm" inherit>
+            {label}…
+          </Text>
+          <Text size="xs" lineClamp={2} data-testid="delete-matching-scope">
+            {scope}
+          </Text>
+        </Menu.Item>
+      </Menu.Dropdown>
+    </Menu>
   );
 }

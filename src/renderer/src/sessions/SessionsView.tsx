@@ -21,7 +21,7 @@ import { openBulkDelete } from './BulkDelete';
 import { CompactFilters } from './CompactFilters';
 import { FilterBar } from './FilterBar';
 import { ListHeader } from './ListHeader';
-import { DeleteMatching, MatchCount } from './MatchActions';
+import { ListActionsMenu, MatchCount } from './MatchActions';
 import { SessionList } from './SessionList';
 import { sessionKeyOf } from './SessionRow';
 import { useEscapeCloses } from './useEscapeCloses';
@@ -76,13 +76,15 @@ export function SessionsView() {
   const layout = wide ? (open ? 'side' : 'wide') : open ? 'conversation' : 'list';
   const side = layout === 'side';
   const count = <MatchCount total={total} exact={exact} />;
-  const deleteMatching = (
-    <DeleteMatching
+  const listMenu = (
+    <ListActionsMenu
       total={total}
       exact={exact}
       loading={query.isPlaceholderData || query.isPending}
-      iconOnly={side}
-      onClick={() => total && openBulkDelete({ count: exact ? total : undefined, filter, conditions })}
+      conditions={conditions}
+      onDeleteMatching={() =>
+        total && openBulkDelete({ count: exact ? total : undefined, filter, conditions })
+      }
     />
   );
 
@@ -107,11 +109,11 @@ export function SessionsView() {
           // Beside a conversation the count goes to the filters' row.
           end={
             side ? (
-              deleteMatching
+              listMenu
             ) : (
               <>
                 {count}
-                {deleteMatching}
+                {listMenu}
               </>
             )
           }

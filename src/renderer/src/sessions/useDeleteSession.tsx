@@ -4,13 +4,14 @@ import { type InfiniteData, useQueryClient } from '@tanstack/react-query';
 import type { SessionList, SessionSummary } from '../../../shared/schemas/sessions';
 import { useApi } from '../api/context';
 import { queryKeys } from '../api/queries';
+import { openSession } from '../state/view';
 
 const UNDO_MS = 10_000;
 
 /**
  * Moves one conversation to the trash and offers Undo for a while. Undo restores it by
  * its trash id, found in the trash right after the delete (the most recent entry for
- * this flow and session).
+ * this flow and session), and reopens it if it was the open conversation.
  */
 export function useDeleteSession() {
   const { api } = useApi();
@@ -24,6 +25,8 @@ export function useDeleteSession() {
     ]);
 
   return async function deleteSession(session: SessionSummary): Promise<boolean> {
+    const open = new URLSearchParams(window.location.search);
+    const wasOpen = open.get('sf') === session.flowId && open.get('sid') === session.sessionId;
     try {
       await api.deleteSession({ flowId: session.flowId, sessionId: session.sessionId });
     } catch (error) {
@@ -57,6 +60,8 @@ export function useDeleteSession() {
       try {
         await api.restoreTrash({ ids: [trashed.trashId] });
         notifications.show({ color: 'teal', message: `Restored “${session.title}”` });
+        // It was open when deleted: Undo puts the person back where they were.
+        if (wasOpen) openSession({ flowId: session.flowId, sessionId: session.sessionId });
       } catch (error) {
         notifications.show({ color: 'red', title: 'Could not restore', message: (error as Error).message });
       }

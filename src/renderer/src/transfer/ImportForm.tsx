@@ -1,14 +1,15 @@
-import { Alert, Box, Button, Group, Stack, Text, TextInput } from '@mantine/core';
+import { Alert, Box, Button, Group, Select, Stack, Text } from '@mantine/core';
 import { IconFileImport } from '@tabler/icons-react';
-import { useQueryClient } from '@tanstack/react-query';
+import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { type DragEvent, useRef, useState } from 'react';
 import { FlowId } from '../../../shared/schemas/common';
-import { DEFAULT_FLOW_ID } from '../../../shared/schemas/flows';
+import { DEFAULT_FLOW_ID, FlowName } from '../../../shared/schemas/flows';
 import type { ImportResult } from '../../../shared/schemas/transfer';
 import { useApi } from '../api/context';
 import { queryKeys } from '../api/queries';
 import type { TransferProgress } from '../api/transfer';
 import { plural } from '../lib/count';
+import { formatSize } from '../lib/size';
 import { ProgressStatus } from './ProgressStatus';
 
 /** Flowise names its export `<chatflow id>-Message.json`: that id is the flow its records belong to. */
@@ -17,32 +18,69 @@ export function flowFromFileName(name: string): string {
   return id !== undefined && FlowId.safeParse(id).success ? id : DEFAULT_FLOW_ID;
 }
 
+/**
+ * The target flow as the picker holds it: an existing flow's id, `+id:<id>` for a flow the
+ * import creates with that id (a Flowise file's name), `+name:<name>` for a new flow the
+ * person named. No flow id starts with `+`.
+ */
+type Target = string;
+const NEW_ID = '+id:';
+const NEW_NAME = '+name:';
+
 /** Pick or drop a file, choose the flow for records that name none, import and show what was added. */
 export default function ImportForm({ close }: { close: () => void }) {
-  const { transfer } = useApi();
+  const { api, transfer } = useApi();
   const client = useQueryClient();
+  const flows = useQuery({ queryKey: queryKeys.flows, queryFn: () => api.listFlows({}) });
   const input = useRef<HTMLInputElement>(null);
   const [file, setFile] = useState<File>();
-  const [flowId, setFlowId] = useState(DEFAULT_FLOW_ID);
+  const [target, setTarget] = useState<Target>(DEFAULT_FLOW_ID);
+  const [search, setSearch] = useState('');
   const [dragging, setDragging] = useState(false);
   const [progress, setProgress] = useState<TransferProgress>();
   const [result, setResult] = useState<ImportResult>();
   const [error, setError] = useState<string>();
-  const flowError = FlowId.safeParse(flowId).success ? undefined : 'letters, digits and . _ : - (up to 128)';
+
+  const existing = flows.data?.items ?? [];
+  const typed = search.trim();
+  const chosenNew = target.startsWith('+') ? [{ value: target, label: newFlowLabel(target) }] : [];
+  const known = [...existing.map((f) => ({ value: f.id, label: f.name })), ...chosenNew];
+  // What the person typed names no flow: offer to create one by that name.
+  const creatable =
+    typed !== '' &&
+    FlowName.safeParse(typed).success &&
+    !known.some((o) => o.label === typed || o.value === `${NEW_NAME}${typed}`);
+  const options = creatable
+    ? [...known, { value: `${NEW_NAME}${typed}`, label: newFlowLabel(`${NEW_NAME}${typed}`) }]
+    : known;
 
   const choose = (chosen: File | undefined) => {
     if (!chosen) return;
     setFile(chosen);
-    setFlowId(flowFromFileName(chosen.name));
+    const fromName = flowFromFileName(chosen.name);
+    setTarget(
+      fromName === DEFAULT_FLOW_ID || existing.some((f) => f.id === fromName)
+        ? fromName
+        : `${NEW_ID}${fromName}`,
+    );
     setResult(undefined);
     setError(undefined);
   };
 
   const run = async () => {
-    if (!file || flowError) return;
+    if (!file) return;
     setError(undefined);
     setProgress({ text: 'Starting…' });
     try {
+      let flowId = target;
+      if (target.startsWith(NEW_NAME)) {
+        setProgress({ text: 'Creating the flow…' });
+        const created = await api.createFlow({ name: target.slice(NEW_NAME.length) });
+        flowId = created.id;
+        setTarget(created.id);
+      } else if (target.startsWith(NEW_ID)) {
+        flowId = target.slice(NEW_ID.length);
+      }
       setResult(await transfer.importFile(file, { flowId, onProgress: setProgress }));
     } catch (e) {
       setError((e as Error).message);
@@ -88,7 +126,7 @@ export default function ImportForm({ close }: { close: () => void }) {
           <IconFileImport size={36} aria-hidden stroke={1.5} />
           <Text fw={500}>{file ? file.name : 'Drop a file here'}</Text>
           <Text size="sm" c="dimmed">
-            {file ? `${(file.size / 1024).toLocaleString(undefined, { maximumFractionDigits: 0 })} KB` : 'or'}
+            {file ? formatSize(file.size) : 'or'}
           </Text>
           <Button variant="light" onClick={() => input.current?.click()} disabled={!!progress}>
             {file ? 'Choose another file…' : 'Choose a file…'}
@@ -107,13 +145,19 @@ export default function ImportForm({ close }: { close: () => void }) {
         </Stack>
       </Box>
       {file && (
-        <TextInput
+        <Select
           label="Flow for Flowise and Sim records"
-          description="Flowise exports name no flow (the file is named after the chatflow); Sim memories without a blockId go here too. Created if missing. Mnemo files name their own flows."
-          value={flowId}
-          error={flowError}
-          onChange={(event) => setFlowId(event.currentTarget.value)}
-          disabled={!!progress}
+          description="Flowise exports name no flow (the file is named after the chatflow); Sim memories without a blockId go here too. Type a name to create a new flow. Mnemo files name their own flows."
+          data={options}
+          value={target}
+          onChange={(value) => value && setTarget(value)}
+          searchable
+          searchValue={search}
+          onSearchChange={setSearch}
+          nothingFoundMessage="Type a flow name (up to 200 characters)"
+          allowDeselect={false}
+          disabled={!!progress || !!result}
+          comboboxProps={{ withinPortal: true }}
         />
       )}
       {progress && <ProgressStatus progress={progress} what="Import" />}
@@ -135,10 +179,16 @@ export default function ImportForm({ close }: { close: () => void }) {
         <Button variant="default" onClick={close} disabled={!!progress}>
           {result ? 'Close' : 'Cancel'}
         </Button>
-        <Button onClick={() => void run()} disabled={!file || !!flowError || !!result} loading={!!progress}>
+        <Button onClick={() => void run()} disabled={!file || !!result} loading={!!progress}>
           Import
         </Button>
       </Group>
     </Stack>
   );
+}
+
+function newFlowLabel(target: Target): string {
+  return target.startsWith(NEW_ID)
+    ? `New flow “${target.slice(NEW_ID.length)}” (from the file name)`
+    : `New flow “${target.slice(NEW_NAME.length)}”`;
 }
