@@ -75,7 +75,7 @@ describe('an existing older database', () => {
     db.close();
   });
 
-  it('a version-9 database gets the prefix index (10): starts of words are found, results unchanged', async () => {
+  it('a version-9 database gets the prefix index (11): starts of words are found, results unchanged', async () => {
     const dir = dataDir();
     const v9 = await openStore({ dataDir: dir });
     await v9.bulkInsert([
@@ -95,9 +95,14 @@ describe('an existing older database', () => {
     ]);
     await v9.close();
     const file = path.join(dir, DATABASE_FILE);
-    // Back to what version 9 left: its full-text tables without a prefix index.
+    // Back to what version 9 left: no columns of versions 10 and 12, full-text tables
+    // without a prefix index.
     const old = openDatabase(file);
     old.exec(`
+      ALTER TABLE flows DROP COLUMN public_embed;
+      DROP INDEX conversations_trash_batch;
+      DROP INDEX conversations_trashed_flow;
+      ALTER TABLE conversations DROP COLUMN trash_batch;
       DROP TABLE messages_fts;
       CREATE VIRTUAL TABLE messages_fts USING fts5(
         content, fts_conversation, content='messages', content_rowid='seq', tokenize='unicode61 remove_diacritics 2'
