@@ -357,8 +357,9 @@ export function mnemoTableNames(): { tables: string[]; virtualTables: string[] }
  * Brings the database up to `target` (default: the latest) and marks it as Mnemo's
  * (`PRAGMA application_id`; databases of earlier versions get the mark here too, without
  * a new schema version, so that an earlier Mnemo still opens them). Each migration runs
- * in its own transaction; before one that alters tables holding data, the file is copied
- * to `<file>.v<N>.bak` (N = the version it had), private to the user like the database.
+ * in its own transaction; before the first one that alters tables holding data, the file
+ * is copied to `<file>.v<N>.bak` (N = the version it had then), private to the user like
+ * the database.
  */
 export function migrate(db: Db, file: string, target = LATEST_SCHEMA_VERSION): { from: number; to: number } {
   const from = db.pragma('user_version', { simple: true }) as number;
@@ -371,9 +372,15 @@ export function migrate(db: Db, file: string, target = LATEST_SCHEMA_VERSION): {
     db.pragma(`application_id = ${MNEMO_APPLICATION_ID}`);
   }
   let current = from;
+  // One copy per upgrade, before the first migration that alters data: a copy per such
+  // migration would write the whole file again for each (three at once from version 9).
+  let backedUp = false;
   for (const m of migrations) {
     if (m.version <= current || m.version > target) continue;
-    if (m.altersExistingTables && from > 0) backup(db, file, current);
+    if (m.altersExistingTables && from > 0 && !backedUp) {
+      backup(db, file, current);
+      backedUp = true;
+    }
     db.transaction(() => {
       db.exec(m.up);
       db.pragma(`user_version = ${m.version}`);
