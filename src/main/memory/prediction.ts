@@ -152,32 +152,41 @@ export function createPredictionService(context: ServiceContext) {
     responder: Responder,
     signal: AbortSignal,
   ): Promise<TurnResult> {
-    return lock.run(turn.flowId, turn.sessionId, async () => {
-      signal.throwIfAborted();
-      const startedAt = Date.now();
-      const memory = await memoryOf(turn, windowOf(config));
-      const text = await responder.answer({ memory, question: turn.question, signal, onToken: turn.onToken });
-      signal.throwIfAborted();
-      const { messages } = await store.appendMessages(turn.flowId, turn.sessionId, [
-        {
-          role: 'user',
-          content: turn.question,
-          chatType: turn.chatType,
-          chatId: turn.chatId,
-          createdAt: startedAt,
-        },
-        {
-          role: 'assistant',
-          content: text,
-          chatType: turn.chatType,
-          chatId: turn.chatId,
-          createdAt: Math.max(Date.now(), startedAt),
-        },
-      ]);
-      events.publish({ type: 'session.changed', flowId: turn.flowId, sessionId: turn.sessionId });
-      const [question, answer] = messages as [MessageRecord, MessageRecord];
-      return { question, answer };
-    });
+    // In line in this process first, then across processes sharing the store (PostgreSQL).
+    const key = JSON.stringify(['turn', turn.flowId, turn.sessionId]);
+    return lock.run(turn.flowId, turn.sessionId, () =>
+      store.exclusive(key, async () => {
+        signal.throwIfAborted();
+        const startedAt = Date.now();
+        const memory = await memoryOf(turn, windowOf(config));
+        const text = await responder.answer({
+          memory,
+          question: turn.question,
+          signal,
+          onToken: turn.onToken,
+        });
+        signal.throwIfAborted();
+        const { messages } = await store.appendMessages(turn.flowId, turn.sessionId, [
+          {
+            role: 'user',
+            content: turn.question,
+            chatType: turn.chatType,
+            chatId: turn.chatId,
+            createdAt: startedAt,
+          },
+          {
+            role: 'assistant',
+            content: text,
+            chatType: turn.chatType,
+            chatId: turn.chatId,
+            createdAt: Math.max(Date.now(), startedAt),
+          },
+        ]);
+        events.publish({ type: 'session.changed', flowId: turn.flowId, sessionId: turn.sessionId });
+        const [question, answer] = messages as [MessageRecord, MessageRecord];
+        return { question, answer };
+      }),
+    );
   }
 
   return {
