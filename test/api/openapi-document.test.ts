@@ -193,6 +193,7 @@ describe('the answer checker the API tests run on close', () => {
       status,
       contentType,
       body,
+      cut: false,
     });
     expect(
       checkAnswers(doc, [answer(200, 'application/json', '{"status":"ok","version":"1","schemaVersion":1}')]),

@@ -15,6 +15,8 @@ interface Answer {
   status: number;
   contentType: string;
   body: string;
+  /** Only the first 4 MiB were kept (the bounded-answer tests send far more): the body is not checked. */
+  cut: boolean;
 }
 
 /** Starts recording the answers of a server; returns what has been recorded so far. */
@@ -22,9 +24,13 @@ export function recordAnswers(server: http.Server): Answer[] {
   const answers: Answer[] = [];
   server.prependListener('request', (req: http.IncomingMessage, res: http.ServerResponse) => {
     const chunks: Buffer[] = [];
+    let cut = false;
     const keep = (chunk: unknown, encoding?: unknown) => {
       if (chunk === undefined || chunk === null || typeof chunk === 'function') return;
-      if (chunks.reduce((n, c) => n + c.length, 0) > 4 * 1024 * 1024) return;
+      if (chunks.reduce((n, c) => n + c.length, 0) > 4 * 1024 * 1024) {
+        cut = true;
+        return;
+      }
       chunks.push(
         Buffer.isBuffer(chunk)
           ? chunk
@@ -62,6 +68,7 @@ export function recordAnswers(server: http.Server): Answer[] {
         status: res.statusCode,
         contentType: headContentType ?? String(res.getHeader('content-type') ?? ''),
         body: Buffer.concat(chunks).toString('utf8'),
+        cut,
       });
     });
   });
@@ -113,7 +120,7 @@ export function checkAnswers(document: Json, answers: Answer[]): string[] {
       );
       continue;
     }
-    if (mediaType !== 'application/json') continue;
+    if (mediaType !== 'application/json' || answer.cut) continue;
     const ref = `openapi.json#/${pointer('paths', found.template, method, 'responses', key, 'content', mediaType, 'schema')}`;
     const validate = ajv.getSchema(ref);
     if (!validate) {

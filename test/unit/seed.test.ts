@@ -73,7 +73,8 @@ describe('seedStore', () => {
       const withWord = generated.filter((c) =>
         c.messages.some((m) => m.content.split(/[\s.]+/).includes(word)),
       );
-      expect(await store.countSessions({ q: word })).toBe(withWord.length);
+      // A space after it: the word whole, not as the start of a longer one.
+      expect(await store.countSessions({ q: `${word} ` })).toBe(withWord.length);
       const first = generated[0];
       const stored = await store.getSession('seed-1', 'session-0');
       expect(stored?.messageCount).toBe(first?.messages.length);
