@@ -1,4 +1,5 @@
 import type { FastifyReply } from 'fastify';
+import { openEventStream } from './event-stream';
 
 /**
  * A streamed prediction in Flowise's wire format: every event is
@@ -28,16 +29,6 @@ export class FlowiseEventStream {
 
   private open(): void {
     this.opened = true;
-    // From here on the response is written by hand; headers set by hooks (CORS) come along.
-    this.reply.hijack();
-    for (const [name, value] of Object.entries(this.reply.getHeaders())) {
-      if (value !== undefined) this.reply.raw.setHeader(name, value);
-    }
-    this.reply.raw.writeHead(200, {
-      'content-type': 'text/event-stream; charset=utf-8',
-      'cache-control': 'no-cache',
-      connection: 'close',
-      'x-accel-buffering': 'no',
-    });
+    openEventStream(this.reply);
   }
 }

@@ -1,5 +1,6 @@
 import type { FastifyReply } from 'fastify';
 import type { ChatCompletionChunk } from '../../shared/schemas/openai';
+import { openEventStream } from './event-stream';
 
 /**
  * A streamed chat completion as the OpenAI API sends it: `data: <chunk JSON>\n\n` per
@@ -50,16 +51,6 @@ export class OpenAiEventStream {
 
   private open(): void {
     this.opened = true;
-    // From here on the response is written by hand; headers set by hooks (CORS) come along.
-    this.reply.hijack();
-    for (const [name, value] of Object.entries(this.reply.getHeaders())) {
-      if (value !== undefined) this.reply.raw.setHeader(name, value);
-    }
-    this.reply.raw.writeHead(200, {
-      'content-type': 'text/event-stream; charset=utf-8',
-      'cache-control': 'no-cache',
-      connection: 'close',
-      'x-accel-buffering': 'no',
-    });
+    openEventStream(this.reply);
   }
 }
