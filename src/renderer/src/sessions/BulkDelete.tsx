@@ -1,6 +1,5 @@
 import { Alert, Button, Group, List, Loader, Progress, Stack, Text } from '@mantine/core';
 import { modals } from '@mantine/modals';
-import { notifications } from '@mantine/notifications';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { ApiError } from '../../../shared/api-error';
@@ -8,6 +7,7 @@ import type { SessionFilterInput } from '../../../shared/schemas/sessions';
 import { useApi } from '../api/context';
 import { queryKeys } from '../api/queries';
 import { conversations as plural } from '../lib/count';
+import { showTrashedToast } from './trashedToast';
 
 /** How long the Undo of a bulk delete is offered. */
 const UNDO_MS = 15_000;
@@ -79,35 +79,17 @@ function BulkDeleteDialog({
     ]);
 
   /** "Moved to the trash" with Undo: one call restores exactly what this delete trashed (its batch). */
-  const showUndo = (trashed: number, batch: number | null) => {
-    const id = `bulk-deleted-${batch ?? Date.now()}`;
-    const undo = async () => {
-      if (batch === null) return;
-      notifications.hide(id);
-      try {
-        const restored = await api.restoreTrashMatching({ batch });
-        notifications.show({ color: 'teal', message: `Restored ${plural(restored.count)}` });
-      } catch (e) {
-        notifications.show({ color: 'red', title: 'Could not restore', message: (e as Error).message });
-      }
-      await refresh();
-    };
-    notifications.show({
-      id,
+  const showUndo = (trashed: number, batch: number | null) =>
+    showTrashedToast({
+      id: `bulk-deleted-${batch ?? Date.now()}`,
       autoClose: UNDO_MS,
-      title: 'Moved to the trash',
-      message: (
-        <Group justify="space-between" wrap="nowrap" gap="sm">
-          <Text size="sm">{plural(trashed)} moved to the trash.</Text>
-          {batch !== null && (
-            <Button size="compact-sm" variant="light" onClick={undo}>
-              Undo
-            </Button>
-          )}
-        </Group>
-      ),
+      text: `${plural(trashed)} moved to the trash.`,
+      restore:
+        batch === null
+          ? undefined
+          : async () => `Restored ${plural((await api.restoreTrashMatching({ batch })).count)}`,
+      refresh,
     });
-  };
 
   const run = async () => {
     setWorking(true);

@@ -1,10 +1,11 @@
-import { Button, Group, Text } from '@mantine/core';
+import { Text } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { type InfiniteData, useQueryClient } from '@tanstack/react-query';
 import type { SessionList, SessionSummary } from '../../../shared/schemas/sessions';
 import { useApi } from '../api/context';
 import { queryKeys } from '../api/queries';
 import { openSession } from '../state/view';
+import { showTrashedToast } from './trashedToast';
 
 const UNDO_MS = 10_000;
 
@@ -53,40 +54,24 @@ export function useDeleteSession() {
     const trashed = trash?.items.find(
       (t) => t.flowId === session.flowId && t.sessionId === session.sessionId,
     );
-    const id = `deleted-${session.flowId}-${session.sessionId}-${Date.now()}`;
-    const undo = async () => {
-      if (!trashed) return;
-      notifications.hide(id);
-      try {
-        await api.restoreTrash({ ids: [trashed.trashId] });
-        notifications.show({ color: 'teal', message: `Restored “${session.title}”` });
-        // It was open when deleted: Undo puts the person back where they were.
-        if (wasOpen) openSession({ flowId: session.flowId, sessionId: session.sessionId });
-      } catch (error) {
-        notifications.show({ color: 'red', title: 'Could not restore', message: (error as Error).message });
-      }
-      await refresh();
-    };
-    notifications.show({
-      id,
+    showTrashedToast({
+      id: `deleted-${session.flowId}-${session.sessionId}-${Date.now()}`,
       autoClose: UNDO_MS,
-      title: 'Moved to the trash',
-      message: (
-        <Group justify="space-between" wrap="nowrap" gap="sm">
-          <Text size="sm" lineClamp={2}>
-            “{session.title}”
-          </Text>
-          {trashed ? (
-            <Button size="compact-sm" variant="light" onClick={undo}>
-              Undo
-            </Button>
-          ) : (
-            <Text size="xs" c="dimmed">
-              Restore it from the Trash
-            </Text>
-          )}
-        </Group>
+      text: `“${session.title}”`,
+      restore: trashed
+        ? async () => {
+            await api.restoreTrash({ ids: [trashed.trashId] });
+            // It was open when deleted: Undo puts the person back where they were.
+            if (wasOpen) openSession({ flowId: session.flowId, sessionId: session.sessionId });
+            return `Restored “${session.title}”`;
+          }
+        : undefined,
+      noUndo: (
+        <Text size="xs" c="dimmed">
+          Restore it from the Trash
+        </Text>
       ),
+      refresh,
     });
     return true;
   };
