@@ -1,13 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { TrashItem } from '../../src/shared/schemas/sessions';
+import type { TrashList } from '../../src/shared/schemas/sessions';
 import { startTestServer, type TestServer } from '../helpers/server';
 import { getJson, listSessions, putConversation } from '../helpers/sessions';
-
-interface TrashPage {
-  items: TrashItem[];
-  nextCursor: string | null;
-  total: number;
-}
 
 let server: TestServer;
 beforeEach(async () => {
@@ -31,7 +25,7 @@ const bulkDelete = async (filter: Record<string, string>, expectedCount: number)
   ).body;
 const restoreMatching = (body: unknown) =>
   server.request('/api/v1/trash/restore-matching', { method: 'POST', json: body });
-const trash = async (query = '') => (await getJson<TrashPage>(server, `/api/v1/trash${query}`)).body;
+const trash = async (query = '') => (await getJson<TrashList>(server, `/api/v1/trash${query}`)).body;
 const live = async () => (await listSessions(server, { limit: 500 })).items.map((i) => i.sessionId).sort();
 const del = (flowId: string, sessionId: string) =>
   server.request(`/api/v1/sessions/${flowId}/${sessionId}`, { method: 'DELETE' });

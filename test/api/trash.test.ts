@@ -1,13 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { SessionDetail, TrashItem } from '../../src/shared/schemas/sessions';
+import type { SessionDetail, TrashList } from '../../src/shared/schemas/sessions';
 import { startTestServer, type TestServer } from '../helpers/server';
 import { getJson, listSessions, putConversation } from '../helpers/sessions';
-
-interface TrashPage {
-  items: TrashItem[];
-  nextCursor: string | null;
-  total: number;
-}
 
 let server: TestServer;
 beforeEach(async () => {
@@ -17,7 +11,7 @@ afterEach(() => server.close());
 
 const del = (flowId: string, sessionId: string) =>
   server.request(`/api/v1/sessions/${flowId}/${encodeURIComponent(sessionId)}`, { method: 'DELETE' });
-const trash = async (query = '') => (await getJson<TrashPage>(server, `/api/v1/trash${query}`)).body;
+const trash = async (query = '') => (await getJson<TrashList>(server, `/api/v1/trash${query}`)).body;
 const restore = (ids: unknown) => server.request('/api/v1/trash/restore', { method: 'POST', json: { ids } });
 const detail = async (flowId: string, sessionId: string) =>
   (await getJson<SessionDetail>(server, `/api/v1/sessions/${flowId}/${encodeURIComponent(sessionId)}`)).body;

@@ -132,6 +132,7 @@ export const TrashList = z.object({
   nextCursor: z.string().nullable(),
   total: z.number().int(),
 });
+export type TrashList = z.infer<typeof TrashList>;
 
 export const TrashListQuery = SessionDetailQuery.extend({
   flowId: FlowId.optional().describe("only this flow's conversations"),
