@@ -19,8 +19,8 @@ export interface ServedMnemo {
 /** Runs on the data dir before the server opens it (seeding through the store). */
 export type Prepare = (dataDir: string) => Promise<unknown>;
 
-/** `npm run serve -- --port 0 --data-dir <temp>` (the built entry, generating its key), one per test. */
-async function startServe(
+/** `npm run serve -- --port 0 --data-dir <temp>` (the built entry, generating its key). */
+export async function startServe(
   prepare?: Prepare,
 ): Promise<{ served: ServedMnemo; child: ChildProcess; cleanup: () => void }> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mnemo-e2e-'));
@@ -56,6 +56,15 @@ async function startServe(
   };
 }
 
+/** Ends a server politely and removes its data dir. */
+export async function stopServe({ child, cleanup }: Awaited<ReturnType<typeof startServe>>): Promise<void> {
+  if (child.exitCode === null) {
+    child.kill('SIGTERM');
+    await new Promise((resolve) => child.once('exit', resolve));
+  }
+  cleanup();
+}
+
 export const test = base.extend<{
   /** Starts a server (after `prepare` ran on its data dir); stopped when the test ends. */
   startMnemo: (prepare?: Prepare) => Promise<ServedMnemo>;
@@ -70,13 +79,7 @@ export const test = base.extend<{
       started.push(s);
       return s.served;
     });
-    for (const { child, cleanup } of started) {
-      if (child.exitCode === null) {
-        child.kill('SIGTERM');
-        await new Promise((resolve) => child.once('exit', resolve));
-      }
-      cleanup();
-    }
+    for (const s of started) await stopServe(s);
   },
   mnemo: async ({ startMnemo }, use) => {
     await use(await startMnemo());
