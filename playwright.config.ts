@@ -3,7 +3,7 @@ import { CHROMIUM_ARGS, chromiumPath } from './test/helpers/chromium';
 
 export default defineConfig({
   testDir: 'test/e2e',
-  fullyParallel: false,
+  fullyParallel: true,
   workers: 2,
   retries: 0,
   timeout: 30_000,
