@@ -534,12 +534,13 @@ async function windowFirstRows(webUrl: string): Promise<void> {
   console.log(`\n8. The window: first rows of the ${SESSIONS.toLocaleString('en')}-session list (Chromium)`);
   try {
     const times = await firstRowsTimes(webUrl, 5);
+    const painted = times.map((t) => t.painted);
     record({
-      name: 'window, first rows visible after navigation (slowest of 5 loads)',
-      value: Math.max(...times),
+      name: 'window, first rows painted after navigation (slowest of 5 loads)',
+      value: Math.max(...painted),
       unit: 'ms',
       target: { op: '<=', value: 1_000 },
-      note: `loads: ${times.map((t) => t.toFixed(0)).join(', ')} ms`,
+      note: `loads: ${painted.map((t) => t.toFixed(0)).join(', ')} ms; Playwright noticed them at ${times.map((t) => t.noticed.toFixed(0)).join(', ')} ms`,
     });
   } catch (error) {
     console.log(`  not measured: ${(error as Error).message.split('\n')[0]}`);

@@ -62,7 +62,11 @@ export const SessionRow = memo(function SessionRow({
       onClick={() => onSelect(index, session)}
     >
       <div className={classes.line}>
-        <p className={`${classes.text} ${classes.sm} ${classes.title}`} data-testid="row-title">
+        <p
+          className={`${classes.text} ${classes.sm} ${classes.title}`}
+          data-testid="row-title"
+          elementtiming="session-row"
+        >
           {session.title}
         </p>
         <p
