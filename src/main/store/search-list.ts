@@ -161,10 +161,13 @@ export function searchWalker(db: Db) {
         const last = rows[rows.length - 1] as WalkCandidate;
         position = { key: last.sort_key, id: last.id };
         // Enough for the rest of the page at the rate seen so far, and a quarter more:
-        // each conversation asked about costs a term lookup, found or not.
+        // each conversation asked about costs a term lookup, found or not. Against the
+        // set a conversation costs a tenth of that but every batch reads the word's
+        // matches again, so one batch may take the rest of the walk.
+        const most = bySet ? WALK_ROWS : MAX_BATCH;
         const rate = found.length / scanned;
-        const needed = rate === 0 ? MAX_BATCH : Math.ceil(((want - found.length) / rate) * 1.25);
-        batch = Math.min(Math.max(needed, FIRST_BATCH), MAX_BATCH);
+        const needed = rate === 0 ? most : Math.ceil(((want - found.length) / rate) * 1.25);
+        batch = Math.min(Math.max(needed, FIRST_BATCH), most);
       }
       return undefined;
     },
