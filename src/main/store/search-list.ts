@@ -45,6 +45,18 @@ export const SET_WALK_LIMIT = 20_000;
  */
 const SET_WALK_BATCH = 256;
 
+/**
+ * A batch of the walk against the set of matches: which of the conversations `@ids` (a
+ * JSON array) hold a message matching `@mq`, and the newest that does. INDEXED BY: the
+ * seqs come from the conversations' time index, never from reading the message table by
+ * the set's seqs.
+ */
+export const NEWEST_IN_SET_SQL = `SELECT conversation_id AS id, max(seq) AS seq
+  FROM messages INDEXED BY messages_conversation_time
+  WHERE conversation_id IN (SELECT value FROM json_each(@ids))
+    AND seq IN (SELECT rowid FROM messages_fts WHERE messages_fts MATCH @mq)
+  GROUP BY conversation_id`;
+
 export interface SearchPlan {
   matchesFirst: boolean;
   /** Few titles match: read them once as a set instead of one lookup per row. */
@@ -88,14 +100,7 @@ export function searchWalker(db: Db) {
       `SELECT count(*) FROM (SELECT 1 FROM messages_fts WHERE messages_fts MATCH @mq ${limitParam('limit')})`,
     )
     .pluck();
-  // INDEXED BY: the seqs come from the conversations' time index, never from reading the
-  // message table by the set's seqs.
-  const newestInSet = db.prepare<[string, string], { id: number; seq: number }>(
-    `SELECT conversation_id AS id, max(seq) AS seq FROM messages INDEXED BY messages_conversation_time
-     WHERE conversation_id IN (SELECT value FROM json_each(?))
-       AND seq IN (SELECT rowid FROM messages_fts WHERE messages_fts MATCH ?)
-     GROUP BY conversation_id`,
-  );
+  const newestInSet = db.prepare<{ ids: string; mq: string }, { id: number; seq: number }>(NEWEST_IN_SET_SQL);
   /** messages_fts query: the search text in the content of these conversations' messages. */
   const inConversations = (fts: string, ids: number[]) =>
     `${contentMatch(fts)} AND fts_conversation : (${ids.map((id) => `"${id}"`).join(' OR ')})`;
@@ -146,7 +151,7 @@ export function searchWalker(db: Db) {
           ids.length === 0
             ? []
             : bySet
-              ? newestInSet.all(JSON.stringify(ids), contentMatch(fts))
+              ? newestInSet.all({ ids: JSON.stringify(ids), mq: contentMatch(fts) })
               : newestMatches.all(inConversations(fts, ids));
         const newest = new Map(matches.map((match) => [match.id, match.seq]));
         for (const row of rows) {
