@@ -13,7 +13,7 @@ const TOKENIZE = "tokenize='unicode61 remove_diacritics 2'";
  *
  * The scratch index reads its texts from a scratch table (external content), so that
  * emptying it is FTS5's 'delete-all' instead of a delete per row, each of which would
- * cut its text into words once more (a third of the time of a page's snippets).
+ * cut its text into words once more (a fifth to a third of a page's snippet time).
  */
 export function pageSnippets(db: Db, snippetArgs: string) {
   let statements: ReturnType<typeof prepare> | undefined;

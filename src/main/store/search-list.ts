@@ -15,13 +15,13 @@ import { contentMatch, MATCHED_MESSAGES } from './session-filter';
  *   those hold no full page, matches first answers after all. A batch is asked in one of
  *   two ways:
  *   - FTS5, naming the conversations (migration 7: one term lookup per conversation and
- *     index segment, 15 to 25 µs a conversation with the four segments appends leave;
+ *     index segment, 15 to 30 µs a conversation with the four segments appends leave;
  *     see search-upkeep.ts). The first batch always, and every batch of a word in many
  *     messages: a few dozen conversations fill its page.
  *   - the set of the word's matching messages, when a page needs hundreds of
  *     conversations and the word is in fewer than SET_WALK_LIMIT messages: each
  *     conversation's seqs are read from its time index and kept when in the set, which
- *     SQLite builds once per batch from the word's doclist. About 3 µs a conversation
+ *     SQLite builds once per batch from the word's doclist. 2 to 3 µs a conversation
  *     and 0.1 µs a matching message, however many segments the index has.
  */
 export const MATCHES_FIRST_LIMIT = 3_000;
