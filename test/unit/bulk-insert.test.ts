@@ -109,3 +109,31 @@ describe('store.bulkInsert', () => {
     await integrity();
   });
 });
+
+describe('the full-text index of a bulk batch', () => {
+  it('is written as one segment, and FTS5 flushes at its default size again afterwards', async () => {
+    // About 5 MiB of index: at FTS5's default (1 MiB) the batch would be several segments.
+    const words = (i: number) =>
+      Array.from({ length: 30 }, (_, k) => `w${(i * 31 + k * 7) % 5_000}`).join(' ');
+    await temp.store.bulkInsert(
+      Array.from({ length: 2_000 }, (_, i) => ({
+        flowId: 'default',
+        sessionId: `s${i}`,
+        messages: Array.from({ length: 10 }, (_, j) => msg(words(i * 10 + j), i * 100 + j)),
+      })),
+    );
+    await temp.store.close();
+    const db = new Database(path.join(temp.dir, 'mnemo.db'));
+    try {
+      expect(db.prepare('SELECT count(DISTINCT segid) FROM messages_fts_idx').pluck().get()).toBe(1);
+      expect(db.prepare("SELECT v FROM messages_fts_config WHERE k = 'hashsize'").pluck().get()).toBe(
+        1024 * 1024,
+      );
+    } finally {
+      db.close();
+    }
+    temp.store = await openStore({ dataDir: temp.dir });
+    expect((await temp.store.searchMessages('w7 ', { limit: 5 })).length).toBeGreaterThan(0);
+    await integrity();
+  });
+});

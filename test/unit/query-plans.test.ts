@@ -28,5 +28,13 @@ describe('query plans', () => {
     expect(text('full-text search')).toMatch(/^SCAN messages_fts VIRTUAL TABLE INDEX \d+:M/);
     expect(text('full-text search')).toMatch(/SEARCH m USING INTEGER PRIMARY KEY/);
     expect(text('full-text search')).not.toMatch(/TEMP B-TREE/);
+    // The walk's batch against the set: each conversation's seqs from its time index,
+    // grouped in that index's order.
+    const walk = text('session list search walk, a batch against the set of matches');
+    expect(walk).toMatch(
+      /^SEARCH messages USING COVERING INDEX messages_conversation_time \(conversation_id=\?\)/,
+    );
+    expect(walk).toMatch(/SCAN messages_fts VIRTUAL TABLE INDEX \d+:M/);
+    expect(walk).not.toMatch(/TEMP B-TREE/);
   });
 });

@@ -5,7 +5,7 @@
  */
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { SessionFilter, SessionListOptions, Store } from '../../src/main/store';
-import { MATCHES_FIRST_LIMIT, WALK_ROWS } from '../../src/main/store/search-list';
+import { MATCHES_FIRST_LIMIT, SET_WALK_LIMIT, WALK_ROWS } from '../../src/main/store/search-list';
 import { generateConversations, SEED_WORDS, seedFlowIds, seedStore } from '../helpers/seed';
 import { tempStoreForEachTest } from '../helpers/temp-store';
 
@@ -158,4 +158,51 @@ describe('a search word in many messages of a few old conversations', () => {
     expect(page.items.map((s) => s.sessionId)).toEqual(Array.from({ length: 10 }, (_, i) => `old-${9 - i}`));
     expect(page).toMatchObject({ total: 10, totalExact: true, next: null });
   });
+});
+
+describe('a search word in thousands of messages of one conversation in twenty', () => {
+  const temp = tempStoreForEachTest();
+
+  // [matching messages per matching conversation, what the walk's later batches are asked against]
+  const cases: Array<[number, string]> = [
+    [20, `the set of its matches (fewer than ${SET_WALK_LIMIT} messages)`],
+    [Math.ceil(SET_WALK_LIMIT / 200) + 1, `FTS5 (${SET_WALK_LIMIT} messages or more)`],
+  ];
+  for (const [perConversation, how] of cases) {
+    it(`pages hold exactly the matching conversations, in order, each snippet from its newest match: ${how}`, async () => {
+      const flowId = 'f';
+      await temp.store.createFlow({ id: flowId, name: 'F', responder: { kind: 'echo' } });
+      const message = (content: string, createdAt: number) =>
+        ({ role: 'user', content, createdAt, chatType: 'EXTERNAL' }) as const;
+      const start = END - 100 * DAY;
+      // Conversation i is active at minute i; one in twenty holds "zebra", in every message
+      // but its first; conversation 2,005 has it in its title alone; 2,010 is in the trash.
+      const conversations = Array.from({ length: 4_000 }, (_, i) => {
+        const holds = i % 20 === 5;
+        return {
+          flowId,
+          sessionId: `c-${i}`,
+          ...(i === 2_005 ? { title: 'zebra crossing' } : {}),
+          messages: Array.from({ length: holds && i !== 2_005 ? perConversation + 1 : 1 }, (_, j) =>
+            message(j === 0 ? `lion ${i}` : `zebra ${i}x${j} here`, start + i * 60_000 + j),
+          ),
+        };
+      });
+      await temp.store.bulkInsert(conversations);
+      await temp.store.deleteSession(flowId, 'c-2010', { hard: false, now: END });
+
+      const pages = await everyPage(temp.store, { q: 'zebra ' }, { sort: 'DESC', by: 'updated', limit: 50 });
+      const want = conversations
+        .map((c, i) => ({ id: c.sessionId, i }))
+        .filter(({ i }) => i % 20 === 5 && i !== 2_010)
+        .reverse();
+      const got = pages.flatMap((page) => page.items);
+      expect(got.map((s) => s.sessionId)).toEqual(want.map((c) => c.id));
+      for (const [k, s] of got.entries()) {
+        const i = want[k]?.i as number;
+        expect(s.snippet).toContain(i === 2_005 ? 'crossing' : `${i}x${perConversation}`);
+      }
+      expect(pages[0]).toMatchObject({ totalExact: false });
+    });
+  }
 });

@@ -37,6 +37,14 @@ const INSERT_TRIGGERS = [
 ];
 /** Page cache while a batch runs (KiB): the indexes take rows in no particular order. */
 const BULK_CACHE_KIB = 64 * 1024;
+/**
+ * What FTS5 may hold of a batch's index in memory before writing it out as a segment
+ * (bytes; its default, 1 MiB, outside batches). At 1 MiB a batch of 100,000 messages
+ * (18 MB of index) became dozens of small segments that FTS5 then merged and merged
+ * again; held whole it is written once, as one segment.
+ */
+const BULK_FTS_HASH_BYTES = 32 * 1024 * 1024;
+const FTS_HASH_BYTES = 1024 * 1024;
 
 /**
  * The fast path for many conversations: one write (one transaction) for the whole
@@ -71,6 +79,10 @@ export function bulkInsertQueries(db: Db, writes: WriteQueue, refreshSync: (conv
      SELECT seq, content, fts_conversation FROM messages WHERE seq > ?`,
   );
   const optimize = db.prepare("INSERT INTO messages_fts(messages_fts) VALUES ('optimize')");
+  // Bound as a BigInt: FTS5 takes only an integer, and a JS number binds as a REAL.
+  const setHashSize = db.prepare<[bigint]>(
+    "INSERT INTO messages_fts(messages_fts, rank) VALUES ('hashsize', ?)",
+  );
   const indexTitle = db.prepare<[number | bigint, string]>(
     'INSERT INTO titles_fts(rowid, title) VALUES (?, ?)',
   );
@@ -155,6 +167,7 @@ export function bulkInsertQueries(db: Db, writes: WriteQueue, refreshSync: (conv
     const cacheSize = db.pragma('cache_size', { simple: true }) as number;
     db.pragma(`cache_size = -${BULK_CACHE_KIB}`);
     for (const name of INSERT_TRIGGERS) db.exec(`DROP TRIGGER IF EXISTS ${name}`);
+    setHashSize.run(BigInt(BULK_FTS_HASH_BYTES));
     try {
       const seqBefore = lastSeq.get()?.seq ?? 0;
       created = new Map();
@@ -163,6 +176,7 @@ export function bulkInsertQueries(db: Db, writes: WriteQueue, refreshSync: (conv
       for (const [flowId, n] of created) addLive.run(flowId, n);
       return result;
     } finally {
+      setHashSize.run(BigInt(FTS_HASH_BYTES));
       for (const sql of saved) if (sql) db.exec(sql);
       db.pragma(`cache_size = ${cacheSize}`);
     }

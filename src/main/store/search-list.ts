@@ -8,13 +8,21 @@ import { contentMatch, MATCHED_MESSAGES } from './session-filter';
  * - matches first, when few messages match: every match is mapped to its conversation
  *   (through the (seq, conversation) index), and those are filtered, sorted and counted,
  *   so the total is exact. Cost grows with the number of matches: 8,000 cost 25 to 35 ms.
- * - the walk, when many match: the list is read in its own order and FTS5 asked, for a
- *   batch of conversations at once, which of them hold a match (migration 7: one term
- *   lookup per conversation and index segment, about 7 µs on a merged index; see
- *   search-upkeep.ts) until the page is full. A word in many messages fills a page after
- *   a few dozen rows; the total is then only known to be at least what the page shows.
- *   A walk reads at most WALK_ROWS conversations; when those hold no full page, matches
- *   first answers after all.
+ * - the walk, when many match: the list is read in its own order and asked, for a batch
+ *   of conversations at once, which of them hold a match, until the page is full. A word
+ *   in many messages fills a page after a few dozen rows; the total is then only known to
+ *   be at least what the page shows. A walk reads at most WALK_ROWS conversations; when
+ *   those hold no full page, matches first answers after all. A batch is asked in one of
+ *   two ways:
+ *   - FTS5, naming the conversations (migration 7: one term lookup per conversation and
+ *     index segment, 15 to 30 µs a conversation with the four segments appends leave;
+ *     see search-upkeep.ts). The first batch always, and every batch of a word in many
+ *     messages: a few dozen conversations fill its page.
+ *   - the set of the word's matching messages, when a page needs hundreds of
+ *     conversations and the word is in fewer than SET_WALK_LIMIT messages: each
+ *     conversation's seqs are read from its time index and kept when in the set, which
+ *     SQLite builds once per batch from the word's doclist. 2 to 3 µs a conversation
+ *     and 0.1 µs a matching message, however many segments the index has.
  */
 export const MATCHES_FIRST_LIMIT = 3_000;
 /** Title matches up to this many are read once as a set; more are looked up per row. */
@@ -29,6 +37,25 @@ export const WALK_ROWS = 3_000;
 /** Conversations asked about at first (a common word needs few); later as many as the rate so far says. */
 const FIRST_BATCH = 64;
 const MAX_BATCH = 1_024;
+/** A word in fewer messages than this is walked against the set of its matches (see above). */
+export const SET_WALK_LIMIT = 20_000;
+/**
+ * Batches this large or larger go against the set: for fewer conversations, counting the
+ * matches (up to SET_WALK_LIMIT) and reading them costs more than asking FTS5 about each.
+ */
+const SET_WALK_BATCH = 256;
+
+/**
+ * A batch of the walk against the set of matches: which of the conversations `@ids` (a
+ * JSON array) hold a message matching `@mq`, and the newest that does. INDEXED BY: the
+ * seqs come from the conversations' time index, never from reading the message table by
+ * the set's seqs.
+ */
+export const NEWEST_IN_SET_SQL = `SELECT conversation_id AS id, max(seq) AS seq
+  FROM messages INDEXED BY messages_conversation_time
+  WHERE conversation_id IN (SELECT value FROM json_each(@ids))
+    AND seq IN (SELECT rowid FROM messages_fts WHERE messages_fts MATCH @mq)
+  GROUP BY conversation_id`;
 
 export interface SearchPlan {
   matchesFirst: boolean;
@@ -68,6 +95,12 @@ export function searchWalker(db: Db) {
     `SELECT m.conversation_id AS id, max(m.seq) AS seq FROM ${MATCHED_MESSAGES}
      WHERE messages_fts MATCH ? GROUP BY m.conversation_id`,
   );
+  const countMatches = db
+    .prepare<{ mq: string; limit: number }>(
+      `SELECT count(*) FROM (SELECT 1 FROM messages_fts WHERE messages_fts MATCH @mq ${limitParam('limit')})`,
+    )
+    .pluck();
+  const newestInSet = db.prepare<{ ids: string; mq: string }, { id: number; seq: number }>(NEWEST_IN_SET_SQL);
   /** messages_fts query: the search text in the content of these conversations' messages. */
   const inConversations = (fts: string, ids: number[]) =>
     `${contentMatch(fts)} AND fts_conversation : (${ids.map((id) => `"${id}"`).join(' OR ')})`;
@@ -102,13 +135,24 @@ export function searchWalker(db: Db) {
       let position = after;
       let scanned = 0;
       let batch = FIRST_BATCH;
+      /** Decided once, at the first batch of SET_WALK_BATCH or more. */
+      let bySet: boolean | undefined;
       while (scanned < WALK_ROWS) {
         const count = Math.min(batch, WALK_ROWS - scanned);
         const rows = read(position, count);
-        // One lookup for the whole batch answers both: which conversations hold a
+        if (bySet === undefined && rows.length >= SET_WALK_BATCH) {
+          bySet =
+            (countMatches.get({ mq: contentMatch(fts), limit: SET_WALK_LIMIT }) as number) < SET_WALK_LIMIT;
+        }
+        // One query for the whole batch answers both: which conversations hold a
         // matching message, and the newest that does.
         const ids = rows.map((row) => row.id);
-        const matches = ids.length === 0 ? [] : newestMatches.all(inConversations(fts, ids));
+        const matches =
+          ids.length === 0
+            ? []
+            : bySet
+              ? newestInSet.all({ ids: JSON.stringify(ids), mq: contentMatch(fts) })
+              : newestMatches.all(inConversations(fts, ids));
         const newest = new Map(matches.map((match) => [match.id, match.seq]));
         for (const row of rows) {
           const seq = newest.get(row.id) ?? null;
@@ -122,10 +166,13 @@ export function searchWalker(db: Db) {
         const last = rows[rows.length - 1] as WalkCandidate;
         position = { key: last.sort_key, id: last.id };
         // Enough for the rest of the page at the rate seen so far, and a quarter more:
-        // each conversation asked about costs a term lookup, found or not.
+        // each conversation asked about costs a term lookup, found or not. Against the
+        // set a conversation costs a tenth of that but every batch reads the word's
+        // matches again, so one batch may take the rest of the walk.
+        const most = bySet ? WALK_ROWS : MAX_BATCH;
         const rate = found.length / scanned;
-        const needed = rate === 0 ? MAX_BATCH : Math.ceil(((want - found.length) / rate) * 1.25);
-        batch = Math.min(Math.max(needed, FIRST_BATCH), MAX_BATCH);
+        const needed = rate === 0 ? most : Math.ceil(((want - found.length) / rate) * 1.25);
+        batch = Math.min(Math.max(needed, FIRST_BATCH), most);
       }
       return undefined;
     },
