@@ -86,12 +86,13 @@ describe('an import read in two passes', () => {
   });
   afterEach(() => tmp.cleanup());
 
-  async function run(text: string) {
+  /** The checker gets the text in pieces of `piece` characters: 7 by default, so values cross them. */
+  async function run(text: string, piece = 7) {
     const file = path.join(tmp.dir, 'upload.json');
     fs.writeFileSync(file, text);
     const options = { now: 1_000 };
     const checker = importChecker(options);
-    for (let i = 0; i < text.length; i += 7) checker.push(Buffer.from(text.slice(i, i + 7)));
+    for (let i = 0; i < text.length; i += piece) checker.push(Buffer.from(text.slice(i, i + piece)));
     const checked = await checker.finish(file);
     const messages: Array<{ session: string; content: string }> = [];
     const sink: ImportSink = {
@@ -121,7 +122,8 @@ describe('an import read in two passes', () => {
   it('refuses a single value larger than it holds at once with a 413 naming the record', async () => {
     const big = 'x'.repeat(65 * 1024 * 1024);
     const text = `[{"conversationId": "c", "data": [{"role": "user", "content": "${big}"}]}]`;
-    await expect(run(text)).rejects.toMatchObject({
+    // In 64 KiB pieces, as an upload arrives: 7-character ones would be 10 million pushes.
+    await expect(run(text, 64 * 1024)).rejects.toMatchObject({
       statusCode: 413,
       message:
         'record 0 (line 1), field "data.0": is larger than the 64 MiB an import holds at once; nothing was imported',
