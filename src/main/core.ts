@@ -20,6 +20,7 @@ import { noSecretStorage, type SecretStore } from './memory/secrets';
 import { SettingsService } from './memory/settings';
 import { transferService } from './memory/transfer';
 import { openStore, type Store } from './store';
+import { openPgStore } from './store/postgres';
 
 export { version };
 
@@ -46,7 +47,10 @@ export async function startMnemo(config: ServerConfig, options: StartOptions = {
       return key;
     },
   };
-  const store = await openStore({ dataDir: config.dataDir });
+  // PostgreSQL when a URL is given (a memory server shared by several processes), else SQLite in the data dir.
+  const store: Store = config.databaseUrl
+    ? await openPgStore({ url: config.databaseUrl })
+    : await openStore({ dataDir: config.dataDir });
   let apiUrl = '';
   const events = new EventBus();
   const settings = await SettingsService.load(store, config.corsOrigins);

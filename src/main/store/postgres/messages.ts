@@ -1,0 +1,377 @@
+/** Messages and conversations on PostgreSQL: appends, Flowise reads and deletes. */
+import { v7 as uuidv7 } from 'uuid';
+import type { MessageReadOptions } from '../memory-store';
+import type { MessageDeletion } from '../messages';
+import { cut, PREVIEW_LENGTH, TITLE_LENGTH, toConversation, toMessage } from '../messages';
+import type {
+  ChatMessageRecord,
+  ConversationRecord,
+  MessageFilter,
+  MessageRecord,
+  NewMessage,
+} from '../types';
+import type { Database, Queryable } from './db';
+import { type PgConversationRow, type Position, params } from './sql';
+import { titleTerms, tsvectorParts } from './terms';
+
+type MessageRow = Parameters<typeof toMessage>[0] & { seq: number };
+
+/** A piece of a streamed list holds at most this many characters of content (and one message more)... */
+const LIST_PIECE_CHARS = 4 * 1024 * 1024;
+/** ...and at most this many messages. */
+const LIST_PIECE_ROWS = 2000;
+
+const metadataText = (m: NewMessage): string | null =>
+  m.metadata && Object.keys(m.metadata).length > 0 ? JSON.stringify(m.metadata) : null;
+
+/** The full-text rows of messages just inserted. */
+export async function insertTerms(
+  tx: Queryable,
+  conversationId: number,
+  rows: Array<{ seq: number; content: string }>,
+): Promise<void> {
+  const seqs: number[] = [];
+  const parts: number[] = [];
+  const terms: string[] = [];
+  for (const row of rows) {
+    tsvectorParts(row.content).forEach((t, i) => {
+      seqs.push(row.seq);
+      parts.push(i);
+      terms.push(t);
+    });
+  }
+  if (seqs.length === 0) return;
+  await tx.prepared(
+    `INSERT INTO message_terms (seq, part, conversation_id, terms)
+     SELECT s, p, $3, t::tsvector FROM unnest($1::bigint[], $2::int[], $4::text[]) AS u(s, p, t)`,
+    [seqs, parts, conversationId, terms],
+  );
+}
+
+/** Inserts messages (already timed and with ids) into a conversation; returns their seqs in order. */
+export async function insertMessages(
+  tx: Queryable,
+  conversationId: number,
+  rows: Array<{
+    id: string;
+    role: string;
+    content: string;
+    createdAt: number;
+    chatId: string;
+    chatType: string;
+    metadata: string | null;
+    importKey?: string | null;
+  }>,
+): Promise<number[]> {
+  const inserted = await tx.prepared<{ seq: number }>(
+    `INSERT INTO messages (id, conversation_id, role, content, created_at, chat_id, chat_type, metadata, import_key)
+     SELECT id, $1, role, content, created_at, chat_id, chat_type, metadata, import_key
+     FROM unnest($2::text[], $3::text[], $4::text[], $5::bigint[], $6::text[], $7::text[], $8::text[], $9::text[])
+       WITH ORDINALITY AS u(id, role, content, created_at, chat_id, chat_type, metadata, import_key, n)
+     ORDER BY n RETURNING seq`,
+    [
+      conversationId,
+      rows.map((r) => r.id),
+      rows.map((r) => r.role),
+      rows.map((r) => r.content),
+      rows.map((r) => r.createdAt),
+      rows.map((r) => r.chatId),
+      rows.map((r) => r.chatType),
+      rows.map((r) => r.metadata),
+      rows.map((r) => r.importKey ?? null),
+    ],
+  );
+  const seqs = inserted.map((r) => r.seq).sort((a, b) => a - b);
+  await insertTerms(
+    tx,
+    conversationId,
+    rows.map((r, i) => ({ seq: seqs[i] as number, content: r.content })),
+  );
+  return seqs;
+}
+
+/**
+ * The live conversation of (flow, session), created when missing, locked for this
+ * transaction: appends to one conversation from any process take turns, so message
+ * seqs grow in commit order within it and keyset reads never skip one.
+ */
+export async function lockLiveConversation(
+  tx: Queryable,
+  flowId: string,
+  sessionId: string,
+  now: number,
+): Promise<{ id: number; created: boolean }> {
+  const find =
+    'SELECT id FROM conversations WHERE flow_id = $1 AND session_id = $2 AND trashed_at IS NULL FOR UPDATE';
+  for (;;) {
+    const found = await tx.one<{ id: number }>(find, [flowId, sessionId]);
+    if (found) return { id: found.id, created: false };
+    const made = await tx.one<{ id: number }>(
+      `INSERT INTO conversations (flow_id, session_id, created_at, updated_at) VALUES ($1, $2, $3, $3)
+       ON CONFLICT (flow_id, session_id) WHERE trashed_at IS NULL DO NOTHING RETURNING id`,
+      [flowId, sessionId, now],
+    );
+    if (made) return { id: made.id, created: true };
+  }
+}
+
+/** Recomputes a conversation's derived fields from its messages; deletes it when none are left. */
+export async function refreshConversation(tx: Queryable, id: number): Promise<void> {
+  await tx.prepared(
+    `UPDATE conversations c SET message_count = s.n, created_at = coalesce(s.first, c.created_at),
+       updated_at = coalesce(s.last, c.updated_at)
+     FROM (SELECT count(*) AS n, min(created_at) AS first, max(created_at) AS last FROM messages WHERE conversation_id = $1) s
+     WHERE c.id = $1`,
+    [id],
+  );
+  const gone = await tx.prepared(
+    'DELETE FROM conversations WHERE id = $1 AND message_count = 0 RETURNING id',
+    [id],
+  );
+  if (gone.length > 0) return;
+  const first = await tx.one<{ content: string }>(
+    `SELECT content FROM messages WHERE conversation_id = $1 AND role = 'user' ORDER BY created_at, seq LIMIT 1`,
+    [id],
+  );
+  const last = await tx.one<{ content: string }>(
+    'SELECT content FROM messages WHERE conversation_id = $1 ORDER BY created_at DESC, seq DESC LIMIT 1',
+    [id],
+  );
+  const title = first === undefined ? null : cut(first.content, TITLE_LENGTH);
+  await tx.prepared(
+    `UPDATE conversations SET preview = $2,
+       title = CASE WHEN title_custom THEN title ELSE $3 END,
+       title_terms = CASE WHEN title_custom THEN title_terms ELSE $4::tsvector END WHERE id = $1`,
+    [id, cut(last?.content ?? '', PREVIEW_LENGTH), title, titleTerms(title)],
+  );
+}
+
+/** Appends messages to the live conversation of (flow, session), creating it if needed, inside `tx`. */
+export async function appendIn(
+  tx: Queryable,
+  flowId: string,
+  sessionId: string,
+  messages: NewMessage[],
+): Promise<{ conversationId: number; messages: MessageRecord[]; last: Position }> {
+  const now = Date.now();
+  const conversation = await lockLiveConversation(tx, flowId, sessionId, now);
+  const newest = conversation.created
+    ? undefined
+    : await tx.one<{ t: number | null }>(
+        'SELECT max(created_at) AS t FROM messages WHERE conversation_id = $1',
+        [conversation.id],
+      );
+  // A message is never timed before the one appended ahead of it (a clock set back).
+  let floor = newest?.t ?? Number.NEGATIVE_INFINITY;
+  const rows = messages.map((m) => {
+    floor = Math.max(m.createdAt ?? now, floor);
+    return {
+      id: m.id ?? uuidv7(),
+      role: m.role,
+      content: m.content,
+      createdAt: floor,
+      chatId: m.chatId ?? sessionId,
+      chatType: m.chatType,
+      metadata: metadataText(m),
+    };
+  });
+  const seqs = await insertMessages(tx, conversation.id, rows);
+  const times = rows.map((r) => r.createdAt);
+  const latest = rows.reduce((a, b) => (b.createdAt >= a.createdAt ? b : a));
+  const firstUser = rows.find((r) => r.role === 'user');
+  const title = firstUser ? cut(firstUser.content, TITLE_LENGTH) : null;
+  await tx.prepared(
+    `UPDATE conversations SET
+       message_count = message_count + $2,
+       created_at = CASE WHEN $7 THEN $3 ELSE LEAST(created_at, $3) END,
+       preview = CASE WHEN $7 OR $4 >= updated_at THEN $5 ELSE preview END,
+       updated_at = CASE WHEN $7 THEN $4 ELSE GREATEST(updated_at, $4) END,
+       title = CASE WHEN title IS NULL AND NOT title_custom THEN $6 ELSE title END,
+       title_terms = CASE WHEN title IS NULL AND NOT title_custom THEN $8::tsvector ELSE title_terms END
+     WHERE id = $1`,
+    [
+      conversation.id,
+      rows.length,
+      Math.min(...times),
+      Math.max(...times),
+      cut(latest.content, PREVIEW_LENGTH),
+      title,
+      conversation.created,
+      titleTerms(title),
+    ],
+  );
+  return {
+    conversationId: conversation.id,
+    last: { time: floor, seq: seqs[seqs.length - 1] ?? 0 },
+    messages: rows.map((r) => ({
+      ...r,
+      flowId,
+      sessionId,
+      metadata: r.metadata === null ? null : JSON.parse(r.metadata),
+    })),
+  };
+}
+
+/** WHERE clause over `messages m JOIN conversations c` for a message filter. */
+function messageWhere(filter: MessageFilter, p: ReturnType<typeof params>): string {
+  const parts = [`c.flow_id = ${p.add(filter.flowId)}`, 'c.trashed_at IS NULL'];
+  if (filter.sessionId !== undefined) parts.push(`c.session_id = ${p.add(filter.sessionId)}`);
+  if (filter.chatId !== undefined) parts.push(`m.chat_id = ${p.add(filter.chatId)}`);
+  if (filter.chatType !== undefined) parts.push(`m.chat_type = ${p.add(filter.chatType)}`);
+  if (filter.startDate !== undefined) parts.push(`m.created_at >= ${p.add(filter.startDate)}`);
+  if (filter.endDate !== undefined) parts.push(`m.created_at <= ${p.add(filter.endDate)}`);
+  return parts.join(' AND ');
+}
+
+function pagedSql(
+  columns: string,
+  filter: MessageFilter,
+  options: MessageReadOptions & { after?: Position },
+  limit: number | undefined,
+) {
+  const p = params();
+  const where = messageWhere(filter, p);
+  const dir = options.order === 'DESC' ? 'DESC' : 'ASC';
+  const after = options.after
+    ? ` AND (m.created_at, m.seq) ${dir === 'DESC' ? '<' : '>'} (${p.add(options.after.time)}, ${p.add(options.after.seq)})`
+    : '';
+  const sql = `SELECT ${columns} FROM messages m JOIN conversations c ON c.id = m.conversation_id
+    WHERE ${where}${after} ORDER BY m.created_at ${dir}, m.seq ${dir}
+    LIMIT ${p.add(limit ?? null)} OFFSET ${p.add(options.after ? 0 : (options.offset ?? 0))}`;
+  return { sql, values: p.values };
+}
+
+const MESSAGE_COLUMNS =
+  'm.seq, m.id, m.role, m.content, m.created_at, m.chat_id, m.chat_type, m.metadata, c.flow_id, c.session_id';
+
+export function messageQueries(db: Database) {
+  /**
+   * How many of the next rows (at most `limit`) a piece takes: up to the one that brings
+   * their content to `maxChars`, read from sizes alone (no content leaves the server).
+   */
+  async function rowsThatFit(
+    filter: MessageFilter,
+    options: MessageReadOptions & { after?: Position },
+    limit: number,
+    maxChars: number,
+  ): Promise<number> {
+    const sizes = pagedSql('char_length(m.content) AS n', filter, options, limit);
+    const rows = await db.prepared<{ n: number }>(sizes.sql, sizes.values);
+    let chars = 0;
+    for (const [i, row] of rows.entries()) {
+      chars += row.n;
+      if (chars >= maxChars) return i + 1;
+    }
+    return rows.length;
+  }
+
+  return {
+    appendMessages: (flowId: string, sessionId: string, messages: NewMessage[]) =>
+      db.transaction(async (tx) => {
+        const appended = await appendIn(tx, flowId, sessionId, messages);
+        return { conversationId: appended.conversationId, messages: appended.messages };
+      }),
+
+    getConversation: async (flowId: string, sessionId: string): Promise<ConversationRecord | undefined> => {
+      const row = await db.one<PgConversationRow>(
+        'SELECT * FROM conversations WHERE flow_id = $1 AND session_id = $2 AND trashed_at IS NULL',
+        [flowId, sessionId],
+      );
+      return row && toConversation(row);
+    },
+
+    listMessages: async (filter: MessageFilter, options: MessageReadOptions): Promise<MessageRecord[]> => {
+      const query = pagedSql(MESSAGE_COLUMNS, filter, options, options.limit);
+      return (await db.prepared<MessageRow>(query.sql, query.values)).map(toMessage);
+    },
+
+    /** The Flowise read of any size, in pieces of at most LIST_PIECE_CHARS of content or LIST_PIECE_ROWS messages. */
+    streamChatMessages: async (
+      filter: MessageFilter,
+      options: MessageReadOptions,
+    ): Promise<{ empty: boolean; pieces: AsyncGenerator<ChatMessageRecord[]> }> => {
+      const readPiece = async (remaining: number | undefined, after?: Position) => {
+        const want = Math.min(remaining ?? LIST_PIECE_ROWS, LIST_PIECE_ROWS);
+        const take = await rowsThatFit(filter, { ...options, after }, want, LIST_PIECE_CHARS);
+        if (take === 0) return { rows: [] as MessageRow[], more: false };
+        const query = pagedSql(MESSAGE_COLUMNS, filter, { ...options, after }, take);
+        const rows = await db.prepared<MessageRow>(query.sql, query.values);
+        return { rows, more: rows.length === take && (take < want || want === LIST_PIECE_ROWS) };
+      };
+      const first = await readPiece(options.limit);
+      async function* pieces(): AsyncGenerator<ChatMessageRecord[]> {
+        let piece = first;
+        let remaining = options.limit;
+        for (;;) {
+          if (piece.rows.length > 0) {
+            yield piece.rows.map((r) => ({
+              id: r.id,
+              role: r.role,
+              content: r.content,
+              createdAt: r.created_at,
+              chatId: r.chat_id,
+              chatType: r.chat_type,
+              sessionId: r.session_id,
+            }));
+          }
+          if (remaining !== undefined) remaining -= piece.rows.length;
+          const last = piece.rows[piece.rows.length - 1];
+          if (!piece.more || last === undefined || remaining === 0) return;
+          piece = await readPiece(remaining, { time: last.created_at, seq: last.seq });
+        }
+      }
+      return { empty: first.rows.length === 0, pieces: pieces() };
+    },
+
+    countMessages: async (filter: MessageFilter): Promise<{ messages: number; sessions: number }> => {
+      const p = params();
+      const where = messageWhere(filter, p);
+      const row = await db.prepared<{ messages: number; sessions: number }>(
+        `SELECT count(*) AS messages, count(DISTINCT m.conversation_id) AS sessions FROM messages m
+         JOIN conversations c ON c.id = m.conversation_id WHERE ${where}`,
+        p.values,
+      );
+      return row[0] ?? { messages: 0, sessions: 0 };
+    },
+
+    deleteMessages: (filter: MessageFilter): Promise<MessageDeletion> =>
+      db.transaction(async (tx) => {
+        const p = params();
+        const where = messageWhere(filter, p);
+        const touched = await tx.prepared<{ id: number; session_id: string }>(
+          `SELECT c.id, c.session_id FROM conversations c WHERE c.id IN
+             (SELECT m.conversation_id FROM messages m JOIN conversations c ON c.id = m.conversation_id WHERE ${where})
+           ORDER BY c.id FOR UPDATE`,
+          p.values,
+        );
+        const deleted = await tx.prepared(
+          `DELETE FROM messages WHERE seq IN (SELECT m.seq FROM messages m JOIN conversations c ON c.id = m.conversation_id WHERE ${where}) RETURNING seq`,
+          p.values,
+        );
+        const sessions: MessageDeletion['sessions'] = [];
+        for (const { id, session_id } of touched) {
+          await refreshConversation(tx, id);
+          const still = await tx.one('SELECT 1 AS one FROM conversations WHERE id = $1', [id]);
+          sessions.push({ sessionId: session_id, emptied: still === undefined });
+        }
+        return { count: deleted.length, sessions };
+      }),
+
+    trashConversations: (filter: MessageFilter): Promise<{ count: number; sessionIds: string[] }> =>
+      db.transaction(async (tx) => {
+        const p = params();
+        const where = messageWhere(filter, p);
+        const now = p.add(Date.now());
+        const rows = await tx.prepared<{ session_id: string; message_count: number }>(
+          `UPDATE conversations t SET trashed_at = ${now} WHERE t.trashed_at IS NULL AND t.id IN
+             (SELECT m.conversation_id FROM messages m JOIN conversations c ON c.id = m.conversation_id WHERE ${where})
+           RETURNING t.session_id, t.message_count`,
+          p.values,
+        );
+        return {
+          count: rows.reduce((n, c) => n + c.message_count, 0),
+          sessionIds: rows.map((c) => c.session_id),
+        };
+      }),
+  };
+}
