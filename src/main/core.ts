@@ -17,7 +17,7 @@ import { relayOtherProcessesChanges } from './memory/cross-process-events';
 import { EventBus } from './memory/events';
 import { retentionService } from './memory/retention';
 import { noSecretStorage, type SecretStore } from './memory/secrets';
-import { SettingsService } from './memory/settings';
+import { followSharedSettings, SettingsService } from './memory/settings';
 import { transferService } from './memory/transfer';
 import { openStore, type Store } from './store';
 import { openPgStore } from './store/postgres';
@@ -86,6 +86,8 @@ export async function startMnemo(config: ServerConfig, options: StartOptions = {
   apiUrl = address.url;
   // Writes another process makes on the same data dir reach this one's windows too.
   const otherProcesses = relayOtherProcessesChanges(store, events);
+  // A shared store: settings one process changes apply on all.
+  const sharedSettings = store.backend.kind === 'postgresql' ? followSharedSettings(settings) : undefined;
   return {
     store,
     events,
@@ -102,6 +104,7 @@ export async function startMnemo(config: ServerConfig, options: StartOptions = {
     webUrl: () => `${address.url}/#key=${encodeURIComponent(apiKey.current())}`,
     async close() {
       await otherProcesses.stop();
+      await sharedSettings?.stop();
       await retention.stop();
       await http.close();
       await store.close();

@@ -111,6 +111,9 @@ export async function openStore(options: StoreOptions): Promise<SqliteStore> {
     ...transfer,
     ...retentionQueries(db, writes),
     ...changes,
+    // One process owns an SQLite data dir's turns and passes (the desktop app or serve).
+    exclusive: <T>(_key: string, work: () => Promise<T>): Promise<T> => work(),
+    ifUnlocked: <T>(_key: string, work: () => Promise<T>): Promise<T | undefined> => work(),
     /** Merges the search indexes down to a few segments now, as idle time would (tests). */
     tidySearchIndex: async (): Promise<void> => upkeep.runNow(),
     /** Finishes queued writes, checkpoints the WAL into the main file and closes. */

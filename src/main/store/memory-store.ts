@@ -158,6 +158,14 @@ export interface MemoryStore {
     conversations: ImportConversation[];
   }): Promise<ImportOutcome>;
 
+  /**
+   * Runs `work` while no other process sharing this data runs work under the same key
+   * (a session's turns): PostgreSQL holds an advisory lock; SQLite serves one process.
+   */
+  exclusive<T>(key: string, work: () => Promise<T>): Promise<T>;
+  /** Runs `work` unless another process holds `key` now (a periodic pass); undefined when one does. */
+  ifUnlocked<T>(key: string, work: () => Promise<T>): Promise<T | undefined>;
+
   /** What other processes on the same data committed since the last call; undefined when nothing. */
   readForeignChanges(): Promise<ForeignChanges | undefined>;
 

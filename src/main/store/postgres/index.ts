@@ -20,14 +20,7 @@ import { transferQueries } from './transfer';
 export { isPostgresUrl, redactUrl } from './db';
 export { PG_LATEST_SCHEMA_VERSION } from './migrations';
 
-export interface PgStore extends MemoryStore {
-  /** Runs `work` holding a lock every process on this database respects (advisory, by key). */
-  withLock<T>(key: string, work: () => Promise<T>): Promise<T>;
-  /** Runs `work` only if no other process holds the lock of `key` now; undefined when one does. */
-  ifUnlocked<T>(key: string, work: () => Promise<T>): Promise<T | undefined>;
-}
-
-export async function openPgStore(options: { url: string; poolSize?: number }): Promise<PgStore> {
+export async function openPgStore(options: { url: string; poolSize?: number }): Promise<MemoryStore> {
   const location = redactUrl(options.url);
   // Random per store: two stores in one process are two origins too.
   const origin = randomInt(1, 2 ** 47);
@@ -52,9 +45,13 @@ export async function openPgStore(options: { url: string; poolSize?: number }): 
   };
   const backend: StoreBackend = { kind: 'postgresql', location };
 
-  /** Holds an advisory lock on a connection of its own for as long as `work` runs. */
+  // Locks are held on connections of their own for as long as their work runs (a turn
+  // waits for a model for seconds): taken from the store's pool they would starve the work.
+  const lockPool = openDatabase(options.url, { origin, max: 50 });
+
+  /** Holds an advisory lock (every process on this database respects it) for as long as `work` runs. */
   async function locked<T>(key: string, wait: boolean, work: () => Promise<T>): Promise<T | undefined> {
-    const client = await db.connect();
+    const client = await lockPool.connect();
     try {
       if (wait) await client.query('SELECT pg_advisory_lock(hashtextextended($1, 0))', [key]);
       else {
@@ -85,12 +82,13 @@ export async function openPgStore(options: { url: string; poolSize?: number }): 
     ...sessionQueries(db),
     ...transferQueries(db),
     readForeignChanges: changes.readForeignChanges,
-    withLock: (key, work) => locked(key, true, work) as Promise<never>,
+    exclusive: <T>(key: string, work: () => Promise<T>) => locked(key, true, work) as Promise<T>,
     ifUnlocked: (key, work) => locked(key, false, work),
     close: async () => {
       if (closed) return;
       closed = true;
       await changes.stop();
+      await lockPool.end();
       await db.end();
     },
   };
