@@ -25,6 +25,11 @@ export const unescapeText = (s: string): string =>
 
 function escapeParam(value: unknown): unknown {
   if (typeof value === 'string') return escapeText(value);
+  // Every number Mnemo stores is a safe integer: one beyond (an id or a cursor someone
+  // made up) compares as the nearest safe one, which no stored value reaches.
+  if (typeof value === 'number' && Math.abs(value) > Number.MAX_SAFE_INTEGER) {
+    return value > 0 ? Number.MAX_SAFE_INTEGER : Number.MIN_SAFE_INTEGER;
+  }
   if (Array.isArray(value)) return value.map(escapeParam);
   return value;
 }

@@ -18,7 +18,7 @@ const INSERT_IF_ABSENT = `INSERT INTO flows (id, name, responder, retention_days
 export const ensureFlowIn = async (tx: Queryable, flow: FlowSettings): Promise<boolean> =>
   (await tx.prepared(INSERT_IF_ABSENT, flowParams(flow))).length === 1;
 
-const ORDER = "ORDER BY f.id = 'default' DESC, f.name, f.id";
+const ORDER = `ORDER BY f.id = 'default' DESC, f.name COLLATE "C", f.id COLLATE "C"`;
 /** Counted from the live partial index (SQLite keeps a trigger-kept count instead). */
 const LIVE = '(SELECT count(*) FROM conversations c WHERE c.flow_id = f.id AND c.trashed_at IS NULL)';
 

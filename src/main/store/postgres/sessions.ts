@@ -169,8 +169,8 @@ export function sessionQueries(db: Database) {
       const from = `FROM messages m WHERE m.conversation_id = ${id} ${after} ORDER BY ${order}`;
       // Sizes first: a page of 1,000 messages of 1 MiB is never read whole.
       const sizes = await db.prepared<{ n: number }>(
-        `SELECT char_length(m.content) + coalesce(char_length(m.metadata), 0) AS n ${from} LIMIT ${p.add(options.limit + 1)}`,
-        p.values,
+        `SELECT char_length(m.content) + coalesce(char_length(m.metadata), 0) AS n ${from} LIMIT $${p.values.length + 1}`,
+        [...p.values, options.limit + 1],
       );
       let take = 0;
       let chars = 0;
@@ -181,9 +181,9 @@ export function sessionQueries(db: Database) {
       }
       const more = take < sizes.length;
       const rows = await db.prepared<Parameters<typeof toMessage>[0] & { seq: number }>(
-        `SELECT m.*, c.flow_id, c.session_id FROM (SELECT m.* ${from} LIMIT ${p.add(take)}) m
+        `SELECT m.*, c.flow_id, c.session_id FROM (SELECT m.* ${from} LIMIT $${p.values.length + 1}) m
          JOIN conversations c ON c.id = m.conversation_id ORDER BY ${order}`,
-        p.values,
+        [...p.values, take],
       );
       const last = rows[rows.length - 1];
       return {

@@ -26,7 +26,7 @@ import { insertMessages, refreshConversation } from './messages';
 import { type PgSessionRow, params } from './sql';
 import { searchQuery, titleTerms } from './terms';
 
-const FLOW_ORDER = "ORDER BY f.id = 'default' DESC, f.name, f.id";
+const FLOW_ORDER = `ORDER BY f.id = 'default' DESC, f.name COLLATE "C", f.id COLLATE "C"`;
 
 /** Inserts whole conversations inside `tx`; one whose key is live gets the messages added to it. */
 async function bulkInsertIn(
