@@ -24,31 +24,7 @@ const LIST_PIECE_ROWS = 2000;
 const metadataText = (m: NewMessage): string | null =>
   m.metadata && Object.keys(m.metadata).length > 0 ? JSON.stringify(m.metadata) : null;
 
-/** The full-text rows of messages just inserted. */
-export async function insertTerms(
-  tx: Queryable,
-  conversationId: number,
-  rows: Array<{ seq: number; content: string }>,
-): Promise<void> {
-  const seqs: number[] = [];
-  const parts: number[] = [];
-  const terms: string[] = [];
-  for (const row of rows) {
-    tsvectorParts(row.content).forEach((t, i) => {
-      seqs.push(row.seq);
-      parts.push(i);
-      terms.push(t);
-    });
-  }
-  if (seqs.length === 0) return;
-  await tx.prepared(
-    `INSERT INTO message_terms (seq, part, conversation_id, terms)
-     SELECT s, p, $3, t::tsvector FROM unnest($1::bigint[], $2::int[], $4::text[]) AS u(s, p, t)`,
-    [seqs, parts, conversationId, terms],
-  );
-}
-
-/** Inserts messages (already timed and with ids) into a conversation; returns their seqs in order. */
+/** Inserts messages (already timed and with ids) and their full-text rows in one statement; returns their seqs in order. */
 export async function insertMessages(
   tx: Queryable,
   conversationId: number,
@@ -63,12 +39,28 @@ export async function insertMessages(
     importKey?: string | null;
   }>,
 ): Promise<number[]> {
+  const termIds: string[] = [];
+  const parts: number[] = [];
+  const terms: string[] = [];
+  for (const row of rows) {
+    tsvectorParts(row.content).forEach((t, i) => {
+      termIds.push(row.id);
+      parts.push(i);
+      terms.push(t);
+    });
+  }
   const inserted = await tx.prepared<{ seq: number }>(
-    `INSERT INTO messages (id, conversation_id, role, content, created_at, chat_id, chat_type, metadata, import_key)
-     SELECT id, $1, role, content, created_at, chat_id, chat_type, metadata, import_key
-     FROM unnest($2::text[], $3::text[], $4::text[], $5::bigint[], $6::text[], $7::text[], $8::text[], $9::text[])
-       WITH ORDINALITY AS u(id, role, content, created_at, chat_id, chat_type, metadata, import_key, n)
-     ORDER BY n RETURNING seq`,
+    `WITH ins AS (
+       INSERT INTO messages (id, conversation_id, role, content, created_at, chat_id, chat_type, metadata, import_key)
+       SELECT id, $1, role, content, created_at, chat_id, chat_type, metadata, import_key
+       FROM unnest($2::text[], $3::text[], $4::text[], $5::bigint[], $6::text[], $7::text[], $8::text[], $9::text[])
+         WITH ORDINALITY AS u(id, role, content, created_at, chat_id, chat_type, metadata, import_key, n)
+       ORDER BY n RETURNING seq, id),
+     terms AS (
+       INSERT INTO message_terms (seq, part, conversation_id, terms)
+       SELECT ins.seq, x.p, $1, x.t::tsvector FROM unnest($10::text[], $11::int[], $12::text[]) AS x(id, p, t)
+       JOIN ins ON ins.id = x.id)
+     SELECT seq FROM ins ORDER BY seq`,
     [
       conversationId,
       rows.map((r) => r.id),
@@ -79,15 +71,12 @@ export async function insertMessages(
       rows.map((r) => r.chatType),
       rows.map((r) => r.metadata),
       rows.map((r) => r.importKey ?? null),
+      termIds,
+      parts,
+      terms,
     ],
   );
-  const seqs = inserted.map((r) => r.seq).sort((a, b) => a - b);
-  await insertTerms(
-    tx,
-    conversationId,
-    rows.map((r, i) => ({ seq: seqs[i] as number, content: r.content })),
-  );
-  return seqs;
+  return inserted.map((r) => r.seq);
 }
 
 /**
@@ -100,18 +89,19 @@ export async function lockLiveConversation(
   flowId: string,
   sessionId: string,
   now: number,
-): Promise<{ id: number; created: boolean }> {
-  const find =
-    'SELECT id FROM conversations WHERE flow_id = $1 AND session_id = $2 AND trashed_at IS NULL FOR UPDATE';
+): Promise<{ id: number; created: boolean; newest: number | null }> {
+  // Its newest message's time in the same round trip (the (conversation, time, seq) index's last entry).
+  const find = `SELECT c.id, (SELECT max(created_at) FROM messages m WHERE m.conversation_id = c.id) AS newest
+    FROM conversations c WHERE c.flow_id = $1 AND c.session_id = $2 AND c.trashed_at IS NULL FOR UPDATE OF c`;
   for (;;) {
-    const found = await tx.one<{ id: number }>(find, [flowId, sessionId]);
-    if (found) return { id: found.id, created: false };
+    const found = await tx.one<{ id: number; newest: number | null }>(find, [flowId, sessionId]);
+    if (found) return { id: found.id, created: false, newest: found.newest };
     const made = await tx.one<{ id: number }>(
       `INSERT INTO conversations (flow_id, session_id, created_at, updated_at) VALUES ($1, $2, $3, $3)
        ON CONFLICT (flow_id, session_id) WHERE trashed_at IS NULL DO NOTHING RETURNING id`,
       [flowId, sessionId, now],
     );
-    if (made) return { id: made.id, created: true };
+    if (made) return { id: made.id, created: true, newest: null };
   }
 }
 
@@ -155,14 +145,8 @@ export async function appendIn(
 ): Promise<{ conversationId: number; messages: MessageRecord[]; last: Position }> {
   const now = Date.now();
   const conversation = await lockLiveConversation(tx, flowId, sessionId, now);
-  const newest = conversation.created
-    ? undefined
-    : await tx.one<{ t: number | null }>(
-        'SELECT max(created_at) AS t FROM messages WHERE conversation_id = $1',
-        [conversation.id],
-      );
   // A message is never timed before the one appended ahead of it (a clock set back).
-  let floor = newest?.t ?? Number.NEGATIVE_INFINITY;
+  let floor = conversation.newest ?? Number.NEGATIVE_INFINITY;
   const rows = messages.map((m) => {
     floor = Math.max(m.createdAt ?? now, floor);
     return {

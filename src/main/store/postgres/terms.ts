@@ -28,8 +28,14 @@ export const normalizeWord = (word: string): string => word.normalize('NFD').rep
 
 export function words(text: string): Word[] {
   const found: Word[] = [];
+  // Texts repeat words: each distinct one is normalized once.
+  const normals = new Map<string, string>();
   for (const match of text.matchAll(WORD)) {
-    const normal = normalizeWord(match[0]);
+    let normal = normals.get(match[0]);
+    if (normal === undefined) {
+      normal = normalizeWord(match[0]);
+      normals.set(match[0], normal);
+    }
     if (normal.length === 0) continue;
     found.push({ text: normal, start: match.index, end: match.index + match[0].length });
   }
