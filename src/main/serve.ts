@@ -13,7 +13,10 @@ async function main(): Promise<void> {
   const mnemo = await startMnemo(config, { webRoot: path.join(__dirname, '../renderer') });
   console.log(`Mnemo API listening on ${mnemo.address.url}`);
   console.log(`Mnemo web UI: ${mnemo.webUrl()}`);
-  console.log(`Data: ${config.dataDir}`);
+  const { backend } = mnemo.store;
+  console.log(
+    backend.kind === 'postgresql' ? `Data: PostgreSQL ${backend.location}` : `Data: ${config.dataDir}`,
+  );
 
   let stopping = false;
   const stop = async (signal: string) => {
