@@ -104,10 +104,9 @@ export function openDatabase(url: string, options: { origin: number; max?: numbe
     idleTimeoutMillis: 10_000,
     connectionTimeoutMillis: 10_000,
     types,
-  });
-  // The origin tags this process's writes in the change notifications (migration 1's triggers).
-  pool.on('connect', (client) => {
-    client.query(`SET mnemo.origin = '${options.origin}'`).catch(() => {});
+    // The origin tags this process's writes in the change notifications (migration 1's
+    // triggers); set at connection start, so it holds before any query of the connection.
+    options: `-c mnemo.origin=${options.origin}`,
   });
   // An idle client's error (the server restarted) must not crash the process: the pool drops it.
   pool.on('error', () => {});

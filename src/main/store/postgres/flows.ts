@@ -9,10 +9,11 @@ const flowParams = (flow: FlowSettings) => [
   JSON.stringify(flow.responder),
   flow.retentionDays ?? null,
   Date.now(),
+  flow.publicEmbed ? 1 : 0,
 ];
 
-const INSERT_IF_ABSENT = `INSERT INTO flows (id, name, responder, retention_days, created_at, updated_at)
-  VALUES ($1, $2, $3, $4, $5, $5) ON CONFLICT (id) DO NOTHING RETURNING id`;
+const INSERT_IF_ABSENT = `INSERT INTO flows (id, name, responder, retention_days, created_at, updated_at, public_embed)
+  VALUES ($1, $2, $3, $4, $5, $5, $6) ON CONFLICT (id) DO NOTHING RETURNING id`;
 
 /** Creates the flow unless it exists, inside `tx`; true when created. */
 export const ensureFlowIn = async (tx: Queryable, flow: FlowSettings): Promise<boolean> =>
@@ -48,7 +49,7 @@ export function flowQueries(db: Database) {
     updateFlow: async (flow: FlowSettings): Promise<boolean> =>
       (
         await db.prepared(
-          'UPDATE flows SET name = $2, responder = $3, retention_days = $4, updated_at = $5 WHERE id = $1 RETURNING id',
+          'UPDATE flows SET name = $2, responder = $3, retention_days = $4, updated_at = $5, public_embed = $6 WHERE id = $1 RETURNING id',
           flowParams(flow),
         )
       ).length === 1,

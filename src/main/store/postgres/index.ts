@@ -13,9 +13,11 @@ import { openDatabase, redactUrl } from './db';
 import { ensureFlowIn, flowQueries } from './flows';
 import { messageQueries } from './messages';
 import { migrate, schemaVersion } from './migrations';
+import { searchQueries } from './search';
 import { sessionQueries } from './sessions';
 import { simMemoryQueries } from './sim-memories';
 import { transferQueries } from './transfer';
+import { trashQueries } from './trash';
 
 export { isPostgresUrl, redactUrl } from './db';
 export { PG_LATEST_SCHEMA_VERSION } from './migrations';
@@ -80,6 +82,8 @@ export async function openPgStore(options: { url: string; poolSize?: number }): 
     ...messageQueries(db),
     ...simMemoryQueries(db),
     ...sessionQueries(db),
+    ...trashQueries(db),
+    ...searchQueries(db),
     ...transferQueries(db),
     readForeignChanges: changes.readForeignChanges,
     exclusive: <T>(key: string, work: () => Promise<T>) => locked(key, true, work) as Promise<T>,

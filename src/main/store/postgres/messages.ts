@@ -256,6 +256,35 @@ export function messageQueries(db: Database) {
         return { conversationId: appended.conversationId, messages: appended.messages };
       }),
 
+    /**
+     * Replaces a conversation's newest message by a new one in one transaction (a
+     * regenerated answer); undefined, and nothing changed, when `oldId` is no longer the
+     * newest or the conversation is gone. The conversation row is locked first, as for an
+     * append, so no append from another process slips in between the check and the swap.
+     */
+    replaceNewestMessage: (
+      flowId: string,
+      sessionId: string,
+      oldId: string,
+      message: NewMessage,
+    ): Promise<MessageRecord | undefined> =>
+      db.transaction(async (tx) => {
+        const live = await tx.one<{ id: number }>(
+          'SELECT id FROM conversations WHERE flow_id = $1 AND session_id = $2 AND trashed_at IS NULL FOR UPDATE',
+          [flowId, sessionId],
+        );
+        if (!live) return undefined;
+        const newest = await tx.one<{ id: string }>(
+          'SELECT id FROM messages WHERE conversation_id = $1 ORDER BY created_at DESC, seq DESC LIMIT 1',
+          [live.id],
+        );
+        if (newest?.id !== oldId) return undefined;
+        await tx.prepared('DELETE FROM messages WHERE id = $1 AND conversation_id = $2', [oldId, live.id]);
+        const appended = await appendIn(tx, flowId, sessionId, [message]);
+        await refreshConversation(tx, live.id);
+        return appended.messages[0];
+      }),
+
     getConversation: async (flowId: string, sessionId: string): Promise<ConversationRecord | undefined> => {
       const row = await db.one<PgConversationRow>(
         'SELECT * FROM conversations WHERE flow_id = $1 AND session_id = $2 AND trashed_at IS NULL',

@@ -98,6 +98,19 @@ CREATE TRIGGER conversations_changed AFTER INSERT OR UPDATE OF trashed_at, title
 CREATE TRIGGER flows_changed AFTER INSERT OR UPDATE OR DELETE ON flows FOR EACH ROW EXECUTE FUNCTION mnemo_notify_change();
 `,
   },
+  {
+    version: 2,
+    // What SQLite's migrations 10 and 12 added: a flow a web page on an allowlisted origin
+    // may chat with without the key (0/1 as in SQLite, so one row mapper reads both), and
+    // trash batches, one number per bulk delete, so its Undo restores exactly that set.
+    // (SQLite's 11, a prefix index, has no counterpart: a GIN index answers `word:*` as is.)
+    up: `
+ALTER TABLE flows ADD COLUMN public_embed integer NOT NULL DEFAULT 0 CHECK (public_embed IN (0, 1));
+ALTER TABLE conversations ADD COLUMN trash_batch bigint;
+CREATE INDEX conversations_trash_batch ON conversations (trash_batch) WHERE trash_batch IS NOT NULL;
+CREATE INDEX conversations_trashed_flow ON conversations (flow_id, trashed_at, id) WHERE trashed_at IS NOT NULL;
+`,
+  },
 ];
 
 export const PG_LATEST_SCHEMA_VERSION = migrations[migrations.length - 1]?.version ?? 0;

@@ -1,16 +1,14 @@
-/** The session list, one session's messages, the trash, retention and search on PostgreSQL. */
-import { toConversation, toMessage } from '../messages';
-import type { SearchHitRecord } from '../search';
+/** The session list, one session's messages, renames, deletes and bulk trash on PostgreSQL. */
+import { toMessage } from '../messages';
 import type { SessionFilter } from '../session-filter';
-import type { MessagePosition, Page, SessionListOptions, SessionSummaryRecord, SortKey } from '../sessions';
-import type { SessionKeyRecord, TrashRecord } from '../trash';
+import type { MessagePosition, Page, SessionListOptions, SessionSummaryRecord } from '../sessions';
 import type { MessageRecord } from '../types';
 import type { Database, Queryable } from './db';
-import { refreshConversation } from './messages';
 import { type PgSessionRow, params, SESSION_COLUMNS, toSummary } from './sql';
 import { type SearchQuery, searchQuery, snippet, titleTerms } from './terms';
 
-const DAY_MS = 24 * 60 * 60 * 1000;
+/** Advisory lock key under which a bulk delete takes its trash batch number ('mnemo' in ASCII, then 2). */
+const TRASH_BATCH_LOCK = 0x6d6e656d6f02;
 const SORT_COLUMN = { updated: 'updated_at', created: 'created_at' } as const;
 
 /** WHERE over `conversations c` for a filter (its search text apart). */
@@ -222,165 +220,45 @@ export function sessionQueries(db: Database) {
         return true;
       }),
 
+    /**
+     * Moves every live conversation matching the filter to the trash, in one transaction
+     * that first counts them (locked): when the count is not `expectedCount`, nothing moves.
+     * They share one trash batch number, `now` or one more than the newest batch still in
+     * the trash, taken under a transaction lock so two processes never share one.
+     */
     trashMatching: (
       filter: SessionFilter,
       expectedCount: number,
       now: number,
-    ): Promise<{ matched: number; trashed: Array<{ flowId: string; sessionId: string }> | null }> =>
+    ): Promise<{
+      matched: number;
+      trashed: Array<{ flowId: string; sessionId: string }> | null;
+      batch: number | null;
+    }> =>
       db.transaction(async (tx) => {
         const p = params();
         const where = fullWhere(filter, p);
-        // Locked while counted: what is counted is what moves.
         const ids = await tx.prepared<{ id: number }>(
           `SELECT c.id FROM conversations c WHERE ${where} ORDER BY c.id FOR UPDATE`,
           p.values,
         );
-        if (ids.length !== expectedCount) return { matched: ids.length, trashed: null };
+        if (ids.length !== expectedCount) return { matched: ids.length, trashed: null, batch: null };
+        if (ids.length === 0) return { matched: 0, trashed: [], batch: null };
+        await tx.query('SELECT pg_advisory_xact_lock($1)', [TRASH_BATCH_LOCK]);
+        const newest = await tx.one<{ n: number | null }>(
+          'SELECT max(trash_batch) AS n FROM conversations WHERE trash_batch IS NOT NULL',
+        );
+        const batch = Math.max(now, (newest?.n ?? 0) + 1);
         const rows = await tx.prepared<{ flow_id: string; session_id: string }>(
-          'UPDATE conversations SET trashed_at = $2 WHERE id = ANY($1::bigint[]) RETURNING flow_id, session_id',
-          [ids.map((r) => r.id), now],
+          `UPDATE conversations SET trashed_at = $2, trash_batch = $3 WHERE id = ANY($1::bigint[])
+           RETURNING flow_id, session_id`,
+          [ids.map((r) => r.id), now, batch],
         );
         return {
           matched: ids.length,
           trashed: rows.map((r) => ({ flowId: r.flow_id, sessionId: r.session_id })),
+          batch,
         };
       }),
-
-    listTrash: async (options: {
-      limit: number;
-      after?: SortKey;
-    }): Promise<Page<TrashRecord> & { total: number }> => {
-      const p = params();
-      const after = options.after
-        ? `AND (c.trashed_at, c.id) < (${p.add(options.after.key)}, ${p.add(options.after.id)})`
-        : '';
-      const rows = await db.prepared<PgSessionRow>(
-        `SELECT ${SESSION_COLUMNS} FROM conversations c WHERE c.trashed_at IS NOT NULL ${after}
-         ORDER BY c.trashed_at DESC, c.id DESC LIMIT ${p.add(options.limit + 1)}`,
-        p.values,
-      );
-      const more = rows.length > options.limit;
-      const page = more ? rows.slice(0, options.limit) : rows;
-      const last = page[page.length - 1];
-      const total = await db.one<{ n: number }>(
-        'SELECT count(*) AS n FROM conversations WHERE trashed_at IS NOT NULL',
-      );
-      return {
-        items: page.map((row) => ({
-          ...toConversation(row),
-          flowName: row.flow_name,
-          trashedAt: row.trashed_at ?? 0,
-        })),
-        next: more && last ? { key: last.trashed_at ?? 0, id: last.id } : null,
-        total: total?.n ?? 0,
-      };
-    },
-
-    restoreTrash: (ids: number[]): Promise<SessionKeyRecord[]> =>
-      db.transaction(async (tx) => {
-        const restored: SessionKeyRecord[] = [];
-        for (const id of ids) {
-          const row = await tx.one<PgSessionRow>(
-            'SELECT * FROM conversations WHERE id = $1 AND trashed_at IS NOT NULL FOR UPDATE',
-            [id],
-          );
-          if (!row) continue;
-          const live = await tx.one<{ id: number }>(
-            'SELECT id FROM conversations WHERE flow_id = $1 AND session_id = $2 AND trashed_at IS NULL FOR UPDATE',
-            [row.flow_id, row.session_id],
-          );
-          if (live) {
-            await tx.prepared('UPDATE messages SET conversation_id = $1 WHERE conversation_id = $2', [
-              live.id,
-              row.id,
-            ]);
-            await tx.prepared('UPDATE message_terms SET conversation_id = $1 WHERE conversation_id = $2', [
-              live.id,
-              row.id,
-            ]);
-            if (row.title_custom) {
-              await tx.prepared(
-                `UPDATE conversations SET title = $1, title_custom = true, title_terms = (SELECT title_terms FROM conversations WHERE id = $3)
-                 WHERE id = $2 AND NOT title_custom`,
-                [row.title, live.id, row.id],
-              );
-            }
-            await tx.prepared('DELETE FROM conversations WHERE id = $1', [row.id]);
-            await refreshConversation(tx, live.id);
-          } else {
-            await tx.prepared('UPDATE conversations SET trashed_at = NULL WHERE id = $1', [row.id]);
-          }
-          restored.push({ flowId: row.flow_id, sessionId: row.session_id });
-        }
-        return restored;
-      }),
-
-    purgeTrash: async (ids?: number[]): Promise<number> => {
-      const rows =
-        ids === undefined
-          ? await db.prepared('DELETE FROM conversations WHERE trashed_at IS NOT NULL RETURNING id')
-          : await db.prepared(
-              'DELETE FROM conversations WHERE trashed_at IS NOT NULL AND id = ANY($1::bigint[]) RETURNING id',
-              [ids],
-            );
-      return rows.length;
-    },
-
-    expireTrash: async (cutoff: number): Promise<number> =>
-      (
-        await db.prepared(
-          'DELETE FROM conversations WHERE trashed_at IS NOT NULL AND trashed_at < $1 RETURNING id',
-          [cutoff],
-        )
-      ).length,
-
-    trashIdle: async (now: number): Promise<SessionKeyRecord[]> => {
-      const rows = await db.prepared<{ flow_id: string; session_id: string }>(
-        `UPDATE conversations c SET trashed_at = $1 FROM flows f
-         WHERE f.id = c.flow_id AND f.retention_days IS NOT NULL AND c.trashed_at IS NULL
-           AND c.updated_at < $1 - f.retention_days::bigint * ${DAY_MS}
-         RETURNING c.flow_id, c.session_id`,
-        [now],
-      );
-      return rows.map((row) => ({ flowId: row.flow_id, sessionId: row.session_id }));
-    },
-
-    searchMessages: async (
-      text: string,
-      options: { flowId?: string; limit: number },
-    ): Promise<SearchHitRecord[]> => {
-      const query = searchQuery(text);
-      if (!query || query.tsquery === null) return [];
-      const p = params();
-      const q = p.add(query.tsquery);
-      const byFlow = options.flowId === undefined ? '' : `AND c.flow_id = ${p.add(options.flowId)}`;
-      const rows = await db.prepared<{
-        id: string;
-        role: MessageRecord['role'];
-        created_at: number;
-        content: string;
-        flow_id: string;
-        session_id: string;
-        title: string | null;
-        flow_name: string;
-      }>(
-        `SELECT m.id, m.role, m.created_at, m.content, c.flow_id, c.session_id, c.title,
-           (SELECT name FROM flows WHERE id = c.flow_id) AS flow_name
-         FROM messages m JOIN conversations c ON c.id = m.conversation_id
-         WHERE m.seq IN (SELECT seq FROM message_terms WHERE terms @@ ${q}::tsquery) AND c.trashed_at IS NULL ${byFlow}
-         ORDER BY m.seq DESC LIMIT ${p.add(options.limit)}`,
-        p.values,
-      );
-      return rows.map((row) => ({
-        messageId: row.id,
-        flowId: row.flow_id,
-        flowName: row.flow_name,
-        sessionId: row.session_id,
-        title: row.title,
-        role: row.role,
-        createdAt: row.created_at,
-        snippet: snippet(row.content, query) ?? '',
-      }));
-    },
   };
 }

@@ -7,7 +7,7 @@
  * queries tsqueries of them, and snippets are cut from the same words.
  */
 import { HIGHLIGHT_END, HIGHLIGHT_START } from '../../../shared/schemas/sessions';
-import { toFtsQuery } from '../session-filter';
+import { parseSearchText } from '../../../shared/search-query';
 
 const WORD = /[\p{L}\p{N}\p{M}\p{Co}]+/gu;
 const MARKS = /\p{M}/gu;
@@ -66,24 +66,43 @@ export function tsvectorParts(text: string): string[] {
 export const titleTerms = (title: string | null | undefined): string | null =>
   title ? tsvectorParts(title).join(' ') : null;
 
-/** The phrases of a search text: each whitespace-separated term, as its words. */
+/** One term of a search: its words in order; the last also matches as a word's start when `prefix`. */
+export interface SearchPhrase {
+  words: string[];
+  prefix: boolean;
+}
+
+/** The terms of a search text (the language of shared/search-query.ts), as words. */
 export interface SearchQuery {
-  phrases: string[][];
+  phrases: SearchPhrase[];
   /** tsquery input: every phrase must match; null when the text has words in no term. */
   tsquery: string | null;
 }
 
-/** Undefined for a blank text (no search); a text of symbols only matches nothing (tsquery null). */
+const phraseQuery = (p: SearchPhrase) =>
+  `(${p.words.map((w, i) => (p.prefix && i === p.words.length - 1 ? `${quote(w)}:*` : quote(w))).join(' <-> ')})`;
+
+/**
+ * Undefined for a blank text (no search); a text of symbols only matches nothing (tsquery
+ * null). Each term (a word, or a quoted phrase) is the phrase of its words, as FTS5 reads
+ * a quoted string; the last term's last word is a prefix when the language says so.
+ */
 export function searchQuery(text: string | undefined): SearchQuery | undefined {
-  if (toFtsQuery(text) === undefined) return undefined;
-  const phrases = (text ?? '')
-    .split(/\s+/u)
-    .map((term) => words(term).map((w) => w.text))
-    .filter((phrase) => phrase.length > 0 && phrase.every(fits));
-  const tsquery =
-    phrases.length === 0 ? null : phrases.map((p) => `(${p.map(quote).join(' <-> ')})`).join(' & ');
+  const terms = parseSearchText(text);
+  if (terms.length === 0) return undefined;
+  const phrases = terms
+    .map((term) => ({ words: words(term.text).map((w) => w.text), prefix: term.prefix }))
+    .filter((phrase) => phrase.words.length > 0 && phrase.words.every(fits));
+  const tsquery = phrases.length === 0 ? null : phrases.map(phraseQuery).join(' & ');
   return { phrases, tsquery };
 }
+
+/** Whether the text's word `word` is the phrase's word `k` (a start of it for the prefix word). */
+const wordMatches = (phrase: SearchPhrase, k: number, word: Word | undefined): boolean => {
+  const want = phrase.words[k] as string;
+  if (word === undefined) return false;
+  return phrase.prefix && k === phrase.words.length - 1 ? word.text.startsWith(want) : word.text === want;
+};
 
 const SNIPPET_WORDS = 16;
 
@@ -96,8 +115,9 @@ export function snippet(text: string, query: SearchQuery): string | undefined {
   const all = words(text);
   const spans: Array<[number, number, number]> = []; // first word, last word, phrase index
   query.phrases.forEach((phrase, p) => {
-    for (let i = 0; i + phrase.length <= all.length; i++) {
-      if (phrase.every((w, k) => all[i + k]?.text === w)) spans.push([i, i + phrase.length - 1, p]);
+    const n = phrase.words.length;
+    for (let i = 0; i + n <= all.length; i++) {
+      if (phrase.words.every((_, k) => wordMatches(phrase, k, all[i + k]))) spans.push([i, i + n - 1, p]);
     }
   });
   if (spans.length === 0) return undefined;
