@@ -19,8 +19,8 @@ import { retentionService } from './memory/retention';
 import { noSecretStorage, type SecretStore } from './memory/secrets';
 import { followSharedSettings, SettingsService } from './memory/settings';
 import { transferService } from './memory/transfer';
-import { openStore, type Store } from './store';
-import { openPgStore } from './store/postgres';
+import type { Store } from './store';
+import { openConfiguredStore } from './store/open';
 
 export { version };
 
@@ -48,9 +48,7 @@ export async function startMnemo(config: ServerConfig, options: StartOptions = {
     },
   };
   // PostgreSQL when a URL is given (a memory server shared by several processes), else SQLite in the data dir.
-  const store: Store = config.databaseUrl
-    ? await openPgStore({ url: config.databaseUrl })
-    : await openStore({ dataDir: config.dataDir });
+  const store = await openConfiguredStore(config);
   let apiUrl = '';
   const events = new EventBus();
   const settings = await SettingsService.load(store, config.corsOrigins);
