@@ -141,7 +141,7 @@ describe.skipIf(!onPostgres())('two servers on one PostgreSQL database', () => {
 describe.skipIf(!onPostgres())('migrations on a shared database', () => {
   let database: TestDatabase;
   beforeAll(async () => {
-    database = await createTestDatabase();
+    database = await createTestDatabase({ empty: true });
   });
   afterAll(async () => {
     await database?.drop();
@@ -161,7 +161,9 @@ describe.skipIf(!onPostgres())('migrations on a shared database', () => {
     await client.connect();
     try {
       const rows = await client.query('SELECT version FROM mnemo_schema_migrations');
-      expect(rows.rows.map((r) => r.version)).toEqual([PG_LATEST_SCHEMA_VERSION]);
+      expect(rows.rows.map((r) => r.version)).toEqual(
+        Array.from({ length: PG_LATEST_SCHEMA_VERSION }, (_, i) => i + 1),
+      );
       await client.query('INSERT INTO mnemo_schema_migrations (version) VALUES ($1)', [
         PG_LATEST_SCHEMA_VERSION + 1,
       ]);
