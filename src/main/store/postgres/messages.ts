@@ -24,20 +24,36 @@ const LIST_PIECE_ROWS = 2000;
 const metadataText = (m: NewMessage): string | null =>
   m.metadata && Object.keys(m.metadata).length > 0 ? JSON.stringify(m.metadata) : null;
 
-/** Inserts messages (already timed and with ids) and their full-text rows in one statement; returns their seqs in order. */
-export async function insertMessages(
+/** A message row as inserted: already timed and with its id. */
+export interface MessageInsert {
+  id: string;
+  role: string;
+  content: string;
+  createdAt: number;
+  chatId: string;
+  chatType: string;
+  metadata: string | null;
+  importKey?: string | null;
+}
+
+/** Inserts messages into one conversation with their full-text rows; returns their seqs in order. */
+export const insertMessages = (
   tx: Queryable,
   conversationId: number,
-  rows: Array<{
-    id: string;
-    role: string;
-    content: string;
-    createdAt: number;
-    chatId: string;
-    chatType: string;
-    metadata: string | null;
-    importKey?: string | null;
-  }>,
+  rows: MessageInsert[],
+): Promise<number[]> =>
+  insertMessageRows(
+    tx,
+    rows.map((row) => ({ ...row, conversationId })),
+  );
+
+/**
+ * Inserts messages of any conversations and their full-text rows in one statement (one
+ * round trip however many); returns their seqs in the order given.
+ */
+export async function insertMessageRows(
+  tx: Queryable,
+  rows: Array<MessageInsert & { conversationId: number }>,
 ): Promise<number[]> {
   const termIds: string[] = [];
   const parts: number[] = [];
@@ -52,17 +68,17 @@ export async function insertMessages(
   const inserted = await tx.prepared<{ seq: number }>(
     `WITH ins AS (
        INSERT INTO messages (id, conversation_id, role, content, created_at, chat_id, chat_type, metadata, import_key)
-       SELECT id, $1, role, content, created_at, chat_id, chat_type, metadata, import_key
-       FROM unnest($2::text[], $3::text[], $4::text[], $5::bigint[], $6::text[], $7::text[], $8::text[], $9::text[])
-         WITH ORDINALITY AS u(id, role, content, created_at, chat_id, chat_type, metadata, import_key, n)
-       ORDER BY n RETURNING seq, id),
+       SELECT id, conversation_id, role, content, created_at, chat_id, chat_type, metadata, import_key
+       FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[], $5::bigint[], $6::text[], $7::text[], $8::text[], $9::text[])
+         WITH ORDINALITY AS u(conversation_id, id, role, content, created_at, chat_id, chat_type, metadata, import_key, n)
+       ORDER BY n RETURNING seq, id, conversation_id),
      terms AS (
        INSERT INTO message_terms (seq, part, conversation_id, terms)
-       SELECT ins.seq, x.p, $1, x.t::tsvector FROM unnest($10::text[], $11::int[], $12::text[]) AS x(id, p, t)
+       SELECT ins.seq, x.p, ins.conversation_id, x.t::tsvector FROM unnest($10::text[], $11::int[], $12::text[]) AS x(id, p, t)
        JOIN ins ON ins.id = x.id)
      SELECT seq FROM ins ORDER BY seq`,
     [
-      conversationId,
+      rows.map((r) => r.conversationId),
       rows.map((r) => r.id),
       rows.map((r) => r.role),
       rows.map((r) => r.content),

@@ -1,13 +1,6 @@
-/**
- * Bulk inserts, export and import on PostgreSQL. An export reads one REPEATABLE READ
- * snapshot on a connection of its own, page by page; an import is one transaction that
- * skips what is already stored (ids, import keys): all or nothing, and idempotent.
- */
-import { v7 as uuidv7 } from 'uuid';
 import { DEFAULT_FLOW_ID } from '../../../shared/schemas/flows';
 import type { BulkConversation } from '../bulk-insert';
 import { type FlowRow, toFlow } from '../flows';
-import { cut, PREVIEW_LENGTH, TITLE_LENGTH } from '../messages';
 import type { SessionFilter } from '../session-filter';
 import {
   EXPORT_BATCH_CHARS,
@@ -21,78 +14,12 @@ import {
   type ImportOutcome,
 } from '../transfer';
 import type { NewMessage } from '../types';
+import { bulkInsertIn } from './bulk-insert';
 import type { Database, Queryable } from './db';
-import { insertMessages, refreshConversation } from './messages';
 import { type PgSessionRow, params } from './sql';
-import { searchQuery, titleTerms } from './terms';
+import { searchQuery } from './terms';
 
 const FLOW_ORDER = `ORDER BY f.id = 'default' DESC, f.name COLLATE "C", f.id COLLATE "C"`;
-
-/** Inserts whole conversations inside `tx`; one whose key is live gets the messages added to it. */
-async function bulkInsertIn(
-  tx: Queryable,
-  records: BulkConversation[],
-): Promise<{ conversations: number; messages: number }> {
-  const now = Date.now();
-  let messages = 0;
-  let conversations = 0;
-  for (const record of records) {
-    const rows = record.messages.map((m) => ({
-      id: m.id ?? uuidv7(),
-      role: m.role,
-      content: m.content,
-      createdAt: m.createdAt ?? now,
-      chatId: m.chatId ?? record.sessionId,
-      chatType: m.chatType,
-      metadata: m.metadata && Object.keys(m.metadata).length > 0 ? JSON.stringify(m.metadata) : null,
-      importKey: m.importKey ?? null,
-    }));
-    if (rows.length === 0) continue;
-    conversations += 1;
-    messages += rows.length;
-    const live = await tx.one<{ id: number }>(
-      'SELECT id FROM conversations WHERE flow_id = $1 AND session_id = $2 AND trashed_at IS NULL FOR UPDATE',
-      [record.flowId, record.sessionId],
-    );
-    if (live) {
-      await insertMessages(tx, live.id, rows);
-      if (record.title !== undefined) {
-        await tx.prepared(
-          'UPDATE conversations SET title = $2, title_custom = true, title_terms = $3::tsvector WHERE id = $1',
-          [live.id, record.title, titleTerms(record.title)],
-        );
-      }
-      await refreshConversation(tx, live.id);
-      continue;
-    }
-    let first = rows[0] as (typeof rows)[number];
-    let last = first;
-    let firstUser: (typeof rows)[number] | undefined;
-    for (const row of rows) {
-      if (row.createdAt < first.createdAt) first = row;
-      if (row.createdAt >= last.createdAt) last = row;
-      if (row.role === 'user' && (!firstUser || row.createdAt < firstUser.createdAt)) firstUser = row;
-    }
-    const title = record.title ?? (firstUser ? cut(firstUser.content, TITLE_LENGTH) : null);
-    const made = await tx.one<{ id: number }>(
-      `INSERT INTO conversations (flow_id, session_id, title, title_custom, title_terms, preview, message_count, created_at, updated_at)
-       VALUES ($1, $2, $3, $4, $5::tsvector, $6, $7, $8, $9) RETURNING id`,
-      [
-        record.flowId,
-        record.sessionId,
-        title,
-        record.title !== undefined,
-        titleTerms(title),
-        cut(last.content, PREVIEW_LENGTH),
-        rows.length,
-        first.createdAt,
-        last.createdAt,
-      ],
-    );
-    await insertMessages(tx, (made as { id: number }).id, rows);
-  }
-  return { conversations, messages };
-}
 
 function exportWhere(filter: ExportFilter, p: ReturnType<typeof params>): string {
   const parts = ['c.trashed_at IS NULL'];
@@ -143,6 +70,7 @@ interface ExportMessageRow {
 async function* readExport(db: Database, filter: ExportFilter): AsyncGenerator<ExportItem[]> {
   const client = await db.connect();
   const tx = db.wrap(client);
+  let committed = false;
   try {
     await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
     const p = params();
@@ -237,8 +165,13 @@ async function* readExport(db: Database, filter: ExportFilter): AsyncGenerator<E
       }
     }
     await client.query('COMMIT');
+    committed = true;
   } finally {
-    client.release();
+    // A reader that stopped early (a client gone mid-stream) leaves the snapshot's read-only
+    // transaction open: it must end here, or the pool would hand it to the next writer.
+    let broken = false;
+    if (!committed) await client.query('ROLLBACK').catch(() => (broken = true));
+    client.release(broken);
   }
 }
 
