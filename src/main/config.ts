@@ -15,6 +15,8 @@ export interface ServerConfig {
   dataDir: string;
   /** Origins that get CORS grants (MNEMO_CORS_ORIGINS); empty by default. */
   corsOrigins: string[];
+  /** A PostgreSQL URL (--database-url / MNEMO_DATABASE_URL): the store lives there instead of SQLite in the data dir. */
+  databaseUrl?: string;
 }
 
 export class ConfigError extends Error {}
@@ -31,17 +33,22 @@ function parsePort(text: string, source: string): number {
   return port;
 }
 
-/** Reads `--port/--host/--data-dir` (flags win) and MNEMO_* variables. */
+/** Reads `--port/--host/--data-dir/--database-url` (flags win) and MNEMO_* variables. */
 export function readServeConfig(
   argv: string[],
   env: NodeJS.ProcessEnv,
   defaultDataDir = defaultHeadlessDataDir(env),
 ): ServerConfig {
-  let values: { port?: string; host?: string; 'data-dir'?: string };
+  let values: { port?: string; host?: string; 'data-dir'?: string; 'database-url'?: string };
   try {
     ({ values } = parseArgs({
       args: argv,
-      options: { port: { type: 'string' }, host: { type: 'string' }, 'data-dir': { type: 'string' } },
+      options: {
+        port: { type: 'string' },
+        host: { type: 'string' },
+        'data-dir': { type: 'string' },
+        'database-url': { type: 'string' },
+      },
       strict: true,
       allowPositionals: false,
     }));
@@ -60,7 +67,15 @@ export function readServeConfig(
     .split(',')
     .map((o) => o.trim())
     .filter(Boolean);
-  return { port, host, dataDir, corsOrigins };
+  const databaseUrl = values['database-url'] ?? (env.MNEMO_DATABASE_URL || undefined);
+  if (databaseUrl !== undefined && !/^postgres(ql)?:\/\//i.test(databaseUrl)) {
+    throw new ConfigError(
+      `${values['database-url'] === undefined ? 'MNEMO_DATABASE_URL' : '--database-url'} must be a postgresql:// URL`,
+    );
+  }
+  return databaseUrl === undefined
+    ? { port, host, dataDir, corsOrigins }
+    : { port, host, dataDir, corsOrigins, databaseUrl };
 }
 
 export function isLoopbackHost(host: string): boolean {

@@ -17,9 +17,10 @@ import { relayOtherProcessesChanges } from './memory/cross-process-events';
 import { EventBus } from './memory/events';
 import { retentionService } from './memory/retention';
 import { noSecretStorage, type SecretStore } from './memory/secrets';
-import { SettingsService } from './memory/settings';
+import { followSharedSettings, SettingsService } from './memory/settings';
 import { transferService } from './memory/transfer';
-import { openStore, type Store } from './store';
+import type { Store } from './store';
+import { openConfiguredStore } from './store/open';
 
 export { version };
 
@@ -46,7 +47,8 @@ export async function startMnemo(config: ServerConfig, options: StartOptions = {
       return key;
     },
   };
-  const store = await openStore({ dataDir: config.dataDir });
+  // PostgreSQL when a URL is given (a memory server shared by several processes), else SQLite in the data dir.
+  const store = await openConfiguredStore(config);
   let apiUrl = '';
   const events = new EventBus();
   const settings = await SettingsService.load(store, config.corsOrigins);
@@ -82,6 +84,8 @@ export async function startMnemo(config: ServerConfig, options: StartOptions = {
   apiUrl = address.url;
   // Writes another process makes on the same data dir reach this one's windows too.
   const otherProcesses = relayOtherProcessesChanges(store, events);
+  // A shared store: settings one process changes apply on all.
+  const sharedSettings = store.backend.kind === 'postgresql' ? followSharedSettings(settings) : undefined;
   return {
     store,
     events,
@@ -98,6 +102,7 @@ export async function startMnemo(config: ServerConfig, options: StartOptions = {
     webUrl: () => `${address.url}/#key=${encodeURIComponent(apiKey.current())}`,
     async close() {
       await otherProcesses.stop();
+      await sharedSettings?.stop();
       await retention.stop();
       await http.close();
       await store.close();

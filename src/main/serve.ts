@@ -1,7 +1,8 @@
-/** Headless entry: `npm run serve -- [--port N] [--host H] [--data-dir DIR]`. */
+/** Headless entry: `npm run serve -- [--port N] [--host H] [--data-dir DIR] [--database-url URL]`. */
 import path from 'node:path';
 import { ConfigError, isLoopbackHost, readServeConfig } from './config';
 import { startMnemo } from './core';
+import { dataLocation } from './store/open';
 
 async function main(): Promise<void> {
   const config = readServeConfig(process.argv.slice(2), process.env);
@@ -13,7 +14,7 @@ async function main(): Promise<void> {
   const mnemo = await startMnemo(config, { webRoot: path.join(__dirname, '../renderer') });
   console.log(`Mnemo API listening on ${mnemo.address.url}`);
   console.log(`Mnemo web UI: ${mnemo.webUrl()}`);
-  console.log(`Data: ${config.dataDir}`);
+  console.log(`Data: ${dataLocation(mnemo.store, config.dataDir)}`);
 
   let stopping = false;
   const stop = async (signal: string) => {

@@ -10,20 +10,24 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { type Mnemo, startMnemo } from '../../src/main/core';
 import { eventually } from '../helpers/eventually';
 import { messagesInMainFile, onOwnConnection, searchSegments } from '../helpers/main-file';
+import { onPostgres } from '../helpers/pg-database';
 import { mountTmpfs, type Tmpfs, tmpfsUnavailable } from '../helpers/tmpfs';
+
+// SQLite only: the database file on a full disk; a PostgreSQL server's disk is its own.
+const skipped = tmpfsUnavailable || onPostgres();
 
 let disk: Tmpfs;
 let dataDir: string;
 let mnemo: Mnemo;
 
 beforeAll(async () => {
-  if (tmpfsUnavailable) return;
+  if (skipped) return;
   disk = mountTmpfs(16);
   dataDir = path.join(disk.dir, 'data');
   mnemo = await startMnemo({ host: '127.0.0.1', port: 0, dataDir, corsOrigins: [] }, { env: {} });
 });
 afterAll(async () => {
-  if (tmpfsUnavailable) return;
+  if (skipped) return;
   for (const file of fs.readdirSync(disk.dir))
     if (file.startsWith('filler')) fs.rmSync(path.join(disk.dir, file));
   await mnemo.close();
@@ -40,7 +44,7 @@ function request(pathAndQuery: string, json?: unknown): Promise<Response> {
 const simAdd = (conversationId: string, content: string) =>
   request('/api/memory', { conversationId, role: 'user', content });
 
-describe.skipIf(tmpfsUnavailable)('a full disk', () => {
+describe.skipIf(skipped)('a full disk', () => {
   it('answers writes 507 naming the disk, stays up for reads, and works again once space is back', async () => {
     const warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
     try {

@@ -1,7 +1,6 @@
-import path from 'node:path';
-import Database from 'better-sqlite3';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { NewMessage } from '../../src/main/store';
+import { rawRows } from '../helpers/raw-store';
 import { startTestServer, type TestServer } from '../helpers/server';
 
 let server: TestServer;
@@ -298,21 +297,16 @@ describe('DELETE /api/v1/chatmessage/:flowId', () => {
     expect(contents(await list(flowId))).toEqual(['s1 question', 's1 answer', 's3 system', 's3 question']);
     expect(await conversation('s2')).toBeUndefined();
 
-    const db = new Database(path.join(server.dataDir, 'mnemo.db'), { readonly: true });
-    try {
-      const rows = db
-        .prepare(
-          'SELECT session_id, message_count, trashed_at FROM conversations WHERE flow_id = ? ORDER BY session_id',
-        )
-        .all(flowId) as Array<{ session_id: string; message_count: number; trashed_at: number | null }>;
-      expect(rows.map((r) => [r.session_id, r.message_count, r.trashed_at !== null])).toEqual([
-        ['s1', 2, false],
-        ['s2', 2, true],
-        ['s3', 2, false],
-      ]);
-    } finally {
-      db.close();
-    }
+    const rows = (await rawRows(
+      server,
+      'SELECT session_id, message_count, trashed_at FROM conversations WHERE flow_id = ? ORDER BY session_id',
+      [flowId],
+    )) as Array<{ session_id: string; message_count: number; trashed_at: number | null }>;
+    expect(rows.map((r) => [r.session_id, r.message_count, r.trashed_at !== null])).toEqual([
+      ['s1', 2, false],
+      ['s2', 2, true],
+      ['s3', 2, false],
+    ]);
 
     // A trashed conversation does not block a new one with the same session id.
     await server.mnemo.store.appendMessages(flowId, 's2', [

@@ -5,13 +5,12 @@
  * each surface that writes (Sim add, Flowise prediction, the window's continue, flow
  * names, renames) and are read back through the routes that show them.
  */
-import Database from 'better-sqlite3';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DATABASE_FILE } from '../../src/main/store';
 import { anyJson, hugeString, loneSurrogate, weirdString } from '../helpers/fuzz-arbitraries';
 import { checkProperty } from '../helpers/fuzz-check';
 import { percentEncode, sendRaw } from '../helpers/fuzz-http';
+import { integrityCheck } from '../helpers/raw-store';
 import { startTestServer, type TestServer } from '../helpers/server';
 
 // MNEMO_FUZZ_SCALE multiplies the runs, for a longer hunt than npm test affords.
@@ -278,12 +277,7 @@ describe('what is stored reads back equal; what is refused stores nothing', () =
     );
   });
 
-  it('leaves a database that passes integrity_check', () => {
-    const db = new Database(`${server.dataDir}/${DATABASE_FILE}`, { readonly: true });
-    try {
-      expect(db.pragma('integrity_check', { simple: true })).toBe('ok');
-    } finally {
-      db.close();
-    }
+  it('leaves a database that passes integrity_check', async () => {
+    expect(await integrityCheck(server)).toBe('ok');
   });
 });

@@ -1,5 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LATEST_SCHEMA_VERSION } from '../../src/main/store';
+import { PG_LATEST_SCHEMA_VERSION } from '../../src/main/store/postgres';
+import { onPostgres } from '../helpers/pg-database';
 import { rawRequest } from '../helpers/raw-http';
 import { startTestServer, type TestServer } from '../helpers/server';
 
@@ -14,7 +16,10 @@ describe('GET /api/v1/health', () => {
     const res = await fetch(`${server.url}/api/v1/health`);
     expect(res.status).toBe(200);
     const body = (await res.json()) as { version: string };
-    expect(body).toMatchObject({ status: 'ok', schemaVersion: LATEST_SCHEMA_VERSION });
+    expect(body).toMatchObject({
+      status: 'ok',
+      schemaVersion: onPostgres() ? PG_LATEST_SCHEMA_VERSION : LATEST_SCHEMA_VERSION,
+    });
     expect(body.version).toMatch(/^\d+\.\d+\.\d+/);
   });
 });

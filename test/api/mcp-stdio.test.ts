@@ -37,7 +37,13 @@ describe.skipIf(!fs.existsSync(MCP))('MCP over stdio (node out/main/mcp.js)', ()
     server.mnemo.events.subscribe((event) => heard.push(event));
     transport = new StdioClientTransport({
       command: process.execPath,
-      args: [MCP, '--data-dir', server.dataDir],
+      // On PostgreSQL runs, the database the running Mnemo serves (a team's shared store).
+      args: [
+        MCP,
+        '--data-dir',
+        server.dataDir,
+        ...(server.databaseUrl ? ['--database-url', server.databaseUrl] : []),
+      ],
       env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '' },
       stderr: 'pipe',
     });
@@ -62,7 +68,7 @@ describe.skipIf(!fs.existsSync(MCP))('MCP over stdio (node out/main/mcp.js)', ()
       'How long to boil an egg?',
       'Nine minutes for a firm yolk.',
     ]);
-    expect(stderr).toContain(server.dataDir);
+    expect(stderr).toContain(server.databaseUrl ? 'data: PostgreSQL postgresql://' : server.dataDir);
   });
 
   it("an append is stored in the shared data dir and the running Mnemo's window hears of it", async () => {

@@ -1,9 +1,10 @@
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startMnemo } from '../../src/main/core';
-import { openStore } from '../../src/main/store';
+import { openConfiguredStore } from '../../src/main/store/open';
 import type { Flow } from '../../src/shared/schemas/flows';
 import type { TrashItem } from '../../src/shared/schemas/sessions';
+import { createTestDatabase, onPostgres } from '../helpers/pg-database';
 import { startTestServer, type TestServer } from '../helpers/server';
 import { getJson, listAll, putConversation } from '../helpers/sessions';
 import { tempDir } from '../helpers/tmp';
@@ -104,7 +105,11 @@ describe('the retention pass', () => {
     const tmp = tempDir();
     cleanups.push(tmp.cleanup);
     const dataDir = path.join(tmp.dir, 'data');
-    const store = await openStore({ dataDir });
+    // The store the server will open: the data dir's SQLite, or a PostgreSQL database.
+    const database = onPostgres() ? await createTestDatabase() : undefined;
+    if (database) cleanups.push(() => database.drop());
+    const where = { dataDir, ...(database ? { databaseUrl: database.url } : {}) };
+    const store = await openConfiguredStore(where);
     await store.createFlow({ id: 'short', name: 'Short', responder: { kind: 'echo' }, retentionDays: 7 });
     const old = Date.now() - 8 * DAY;
     await store.bulkInsert([
@@ -121,7 +126,7 @@ describe('the retention pass', () => {
     ]);
     await store.close();
 
-    const mnemo = await startMnemo({ host: '127.0.0.1', port: 0, dataDir, corsOrigins: [] }, { env: {} });
+    const mnemo = await startMnemo({ host: '127.0.0.1', port: 0, ...where, corsOrigins: [] }, { env: {} });
     cleanups.push(() => mnemo.close());
     const items = await fetch(`${mnemo.address.url}/api/v1/trash`, {
       headers: { authorization: `Bearer ${mnemo.apiKey()}` },

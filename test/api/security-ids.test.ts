@@ -8,13 +8,12 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import Database from 'better-sqlite3';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startMnemo } from '../../src/main/core';
-import { DATABASE_FILE } from '../../src/main/store';
 import { checkProperty } from '../helpers/fuzz-check';
 import { discoverRoutes, percentEncode, sendRaw } from '../helpers/fuzz-http';
+import { integrityCheck, rawRows } from '../helpers/raw-store';
 import { startTestServer, type TestServer } from '../helpers/server';
 import { tempDir } from '../helpers/tmp';
 
@@ -247,16 +246,9 @@ describe('SQL and FTS5 metacharacters in every id, in content and in search', ()
   });
 
   it('left every table whole: the count matches what was stored, integrity_check ok', async () => {
-    const db = new Database(path.join(server.dataDir, DATABASE_FILE), { readonly: true });
-    try {
-      expect(db.pragma('integrity_check', { simple: true })).toBe('ok');
-      const { n } = db.prepare("SELECT count(*) AS n FROM messages WHERE content LIKE 'marker %'").get() as {
-        n: number;
-      };
-      expect(n).toBe(stored);
-    } finally {
-      db.close();
-    }
+    expect(await integrityCheck(server)).toBe('ok');
+    const [row] = await rawRows(server, "SELECT count(*) AS n FROM messages WHERE content LIKE 'marker %'");
+    expect(row?.n).toBe(stored);
   });
 });
 

@@ -86,7 +86,13 @@ describe('kept across restarts', () => {
     });
     await first.mnemo.close();
     const again = await startMnemo(
-      { host: '127.0.0.1', port: 0, dataDir: first.dataDir, corsOrigins: [] },
+      {
+        host: '127.0.0.1',
+        port: 0,
+        dataDir: first.dataDir,
+        corsOrigins: [],
+        ...(first.databaseUrl ? { databaseUrl: first.databaseUrl } : {}),
+      },
       { env: {} },
     );
     try {

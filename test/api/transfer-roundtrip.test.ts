@@ -1,8 +1,6 @@
-import path from 'node:path';
-import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
-import { DATABASE_FILE } from '../../src/main/store';
 import type { ImportResult } from '../../src/shared/schemas/transfer';
+import { rawRows } from '../helpers/raw-store';
 import { seedStore } from '../helpers/seed';
 import { startTestServer, type TestServer } from '../helpers/server';
 
@@ -39,30 +37,24 @@ async function importText(server: TestServer, text: string, query = ''): Promise
 /** The export with its one moving part (the time it was made) fixed. */
 const stable = (text: string) => text.replace(/"exportedAt":"[^"]+"/, '"exportedAt":"<now>"');
 
-/** Every row an export carries, read straight from a database file: flows, live conversations, their messages. */
-function rows(dataDir: string) {
-  const db = new Database(path.join(dataDir, DATABASE_FILE), { readonly: true });
-  try {
-    return {
-      flows: db
-        .prepare('SELECT id, name, responder, retention_days, created_at, updated_at FROM flows ORDER BY id')
-        .all(),
-      conversations: db
-        .prepare(
-          `SELECT flow_id, session_id, title, title_custom, preview, message_count, created_at, updated_at
-           FROM conversations WHERE trashed_at IS NULL ORDER BY flow_id, session_id`,
-        )
-        .all(),
-      messages: db
-        .prepare(
-          `SELECT c.flow_id, c.session_id, m.id, m.role, m.content, m.created_at, m.chat_id, m.chat_type, m.metadata, m.import_key
-           FROM messages m JOIN conversations c ON c.id = m.conversation_id WHERE c.trashed_at IS NULL ORDER BY m.id`,
-        )
-        .all(),
-    };
-  } finally {
-    db.close();
-  }
+/** Every row an export carries, read straight from a database: flows, live conversations, their messages. */
+async function rows(server: TestServer) {
+  return {
+    flows: await rawRows(
+      server,
+      'SELECT id, name, responder, retention_days, created_at, updated_at FROM flows ORDER BY id',
+    ),
+    conversations: await rawRows(
+      server,
+      `SELECT flow_id, session_id, title, title_custom, preview, message_count, created_at, updated_at
+       FROM conversations WHERE trashed_at IS NULL ORDER BY flow_id, session_id`,
+    ),
+    messages: await rawRows(
+      server,
+      `SELECT c.flow_id, c.session_id, m.id, m.role, m.content, m.created_at, m.chat_id, m.chat_type, m.metadata, m.import_key
+       FROM messages m JOIN conversations c ON c.id = m.conversation_id WHERE c.trashed_at IS NULL ORDER BY m.id`,
+    ),
+  };
 }
 
 /** A source with what an export must carry over: many pages, odd text, every field set somewhere. */
@@ -125,7 +117,7 @@ describe('export → import into an empty data dir → export', () => {
 
     const target = await start();
     const imported = await importText(target, first);
-    const sourceRows = rows(source.dataDir);
+    const sourceRows = await rows(source);
     expect(imported).toEqual({
       format: 'mnemo',
       flows: 4, // seed-1..3 and local; default existed
@@ -136,7 +128,7 @@ describe('export → import into an empty data dir → export', () => {
     const second = await exportText(target);
     expect(stable(second)).toBe(stable(first));
 
-    const targetRows = rows(target.dataDir);
+    const targetRows = await rows(target);
     expect(targetRows.conversations).toHaveLength(1_200 - 1 + 4);
     expect(targetRows.messages.length).toBeGreaterThan(8_000);
     expect(targetRows).toEqual(sourceRows);
@@ -146,11 +138,11 @@ describe('export → import into an empty data dir → export', () => {
     const source = await start();
     await fillSource(source);
     const file = await exportText(source);
-    const before = rows(source.dataDir);
+    const before = await rows(source);
 
     const again = await importText(source, file);
     expect(again).toMatchObject({ flows: 0, sessions: 0, messages: 0, skipped: before.messages.length });
-    expect(rows(source.dataDir)).toEqual(before);
+    expect(await rows(source)).toEqual(before);
 
     await source.request('/api/v1/sessions/local/long%20one', { method: 'DELETE' });
     const afterTrash = await importText(source, file);

@@ -17,7 +17,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
-import { openStore, type SessionFilter, type Store } from '../../src/main/store';
+import { openStore, type SessionFilter, type SqliteStore } from '../../src/main/store';
 import { SEED_WORDS, seedFlowIds, seedStore } from '../helpers/seed';
 import { type Call, measureLatency } from './latency';
 import { runLoad } from './load';
@@ -131,7 +131,7 @@ async function seed(dataDir: string): Promise<void> {
   }
   const store = await openStore({ dataDir });
   let importMs = 0;
-  const timed: Store = {
+  const timed: SqliteStore = {
     ...store,
     bulkInsert: async (records) => {
       const started = performance.now();

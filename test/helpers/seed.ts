@@ -7,7 +7,13 @@
  *   await seedDataDir(dir, { sessions: 100_000, messages: 1_000_000, flows: 3, days: 365 });
  */
 import { v7 as uuidv7 } from 'uuid';
-import { type BulkConversation, type NewMessage, openStore, type Store } from '../../src/main/store';
+import {
+  type BulkConversation,
+  type NewMessage,
+  openStore,
+  type SqliteStore,
+  type Store,
+} from '../../src/main/store';
 
 export interface SeedOptions {
   /** PRNG seed: same seed, same data. */
@@ -124,7 +130,10 @@ export function* generateConversations(options: SeedOptions): Generator<BulkConv
 }
 
 /** Creates the seed flows and inserts the generated conversations in batches. */
-export async function seedStore(store: Store, options: SeedOptions): Promise<SeedResult> {
+export async function seedStore(
+  store: Store & Partial<Pick<SqliteStore, 'optimizeSearchIndex'>>,
+  options: SeedOptions,
+): Promise<SeedResult> {
   const started = performance.now();
   const flowIds = seedFlowIds(options.flows ?? 3);
   for (const [i, id] of flowIds.entries()) {
@@ -145,8 +154,8 @@ export async function seedStore(store: Store, options: SeedOptions): Promise<See
     if (batch.length >= batchSize) await flush();
   }
   if (batch.length > 0) await flush();
-  // As an import of this size does (memory/transfer.ts): one merged full-text index.
-  await store.optimizeSearchIndex();
+  // SQLite: one merged full-text index, as after an import of this size.
+  await store.optimizeSearchIndex?.();
   return { flowIds, conversations, messages, ms: performance.now() - started };
 }
 

@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { type Mnemo, type StartOptions, startMnemo } from '../../src/main/core';
 import { checkAnswers, recordAnswers } from './openapi-answers';
+import { createTestDatabase, onPostgres, type TestDatabase } from './pg-database';
 import { tempDir } from './tmp';
 
 export interface TestServer {
@@ -9,21 +10,43 @@ export interface TestServer {
   port: number;
   key: string;
   dataDir: string;
+  /** The PostgreSQL database of its store; undefined on SQLite. */
+  databaseUrl?: string;
   /** fetch against the server with the key (unless headers say otherwise). */
   request(pathAndQuery: string, init?: RequestInit & { json?: unknown }): Promise<Response>;
   close(): Promise<void>;
 }
 
-/** The real server on a free port, over a temp data dir. */
+/**
+ * The real server on a free port, over a temp data dir; with MNEMO_TEST_DATABASE_URL, its
+ * store is a new PostgreSQL database (or `databaseUrl`'s: a second server on the same data).
+ */
 export async function startTestServer(
-  options: { env?: NodeJS.ProcessEnv; corsOrigins?: string[]; secrets?: StartOptions['secrets'] } = {},
+  options: {
+    env?: NodeJS.ProcessEnv;
+    corsOrigins?: string[];
+    secrets?: StartOptions['secrets'];
+    databaseUrl?: string;
+  } = {},
 ): Promise<TestServer> {
   const tmp = tempDir();
   const dataDir = path.join(tmp.dir, 'data');
+  let database: TestDatabase | undefined;
+  if (options.databaseUrl === undefined && onPostgres()) database = await createTestDatabase();
+  const databaseUrl = options.databaseUrl ?? database?.url;
   const mnemo = await startMnemo(
-    { host: '127.0.0.1', port: 0, dataDir, corsOrigins: options.corsOrigins ?? [] },
+    {
+      host: '127.0.0.1',
+      port: 0,
+      dataDir,
+      corsOrigins: options.corsOrigins ?? [],
+      ...(databaseUrl === undefined ? {} : { databaseUrl }),
+    },
     { env: options.env ?? {}, secrets: options.secrets },
-  );
+  ).catch(async (error) => {
+    await database?.drop();
+    throw error;
+  });
   const url = mnemo.address.url;
   const answers = recordAnswers(mnemo.httpServer);
   return {
@@ -42,10 +65,12 @@ export async function startTestServer(
       }
       return fetch(url + pathAndQuery, { ...init, headers, body });
     },
+    databaseUrl,
     /** Closes the server, then fails if any answer it gave is not as its OpenAPI document says. */
     async close() {
       const recorded = answers.splice(0);
       await mnemo.close();
+      await database?.drop();
       tmp.cleanup();
       const problems = checkAnswers(mnemo.openapi(), recorded);
       if (problems.length > 0) {

@@ -1,12 +1,12 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach } from 'vitest';
-import { openStore, type Store } from '../../src/main/store';
+import { openStore, type SqliteStore } from '../../src/main/store';
 import { tempDir } from './tmp';
 
 export interface TempStore {
   /** The open store; a test may close it and put a reopened one here. */
-  store: Store;
+  store: SqliteStore;
   /** Its data dir (the database is `mnemo.db` in it). */
   dir: string;
 }
@@ -32,7 +32,7 @@ export function tempStoreForEachTest(): TempStore {
  * One real store for all tests of the file, filled once by `fill` (seeding is the slow
  * part); closed and removed after the last test.
  */
-export function tempStoreForFile(fill: (store: Store) => Promise<void>, timeoutMs?: number): TempStore {
+export function tempStoreForFile(fill: (store: SqliteStore) => Promise<void>, timeoutMs?: number): TempStore {
   const temp = {} as TempStore;
   let cleanup = () => {};
   beforeAll(async () => {

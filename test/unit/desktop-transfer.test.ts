@@ -47,7 +47,9 @@ afterEach(async () => {
   cleanup();
 });
 
-const transfer = () => transferService({ store, events } as unknown as ServiceContext);
+// An import spools its upload in the data dir (info.dataDir), whichever store holds the data.
+const transfer = () =>
+  transferService({ store, events, info: { dataDir: path.join(dir, 'data') } } as unknown as ServiceContext);
 
 describe('the desktop export (save dialog, then a stream into the file)', () => {
   it('writes the export where the person chose, named as suggested, and reports what it wrote', async () => {

@@ -110,6 +110,9 @@ export function createPredictionService(context: ServiceContext) {
   const { store, events, secrets } = context;
   const lock = lockOf(store);
   const running = runningTurnsOf(store);
+  /** A session's turns one at a time: in line in this process, then across the processes sharing the store (PostgreSQL). */
+  const sessionTurn = <T>(flowId: string, sessionId: string, work: () => Promise<T>): Promise<T> =>
+    lock.run(flowId, sessionId, () => store.exclusive(JSON.stringify(['turn', flowId, sessionId]), work));
 
   async function flowResponder(flowId: string): Promise<{ config: ResponderConfig; responder: Responder }> {
     const flow = await store.getFlow(flowId);
@@ -175,7 +178,7 @@ export function createPredictionService(context: ServiceContext) {
     responder: Responder,
     signal: AbortSignal,
   ): Promise<TurnResult> {
-    return lock.run(turn.flowId, turn.sessionId, async () => {
+    return sessionTurn(turn.flowId, turn.sessionId, async () => {
       signal.throwIfAborted();
       const startedAt = Date.now();
       const memory = await memoryOf(turn, windowOf(config));
@@ -312,7 +315,7 @@ export function createPredictionService(context: ServiceContext) {
       const onToken = deltasOf(requestId);
       // Registered under the sessionId, the chatId of every turn the window takes.
       return asRunningTurn({ flowId, chatId: sessionId, requestId }, undefined, (signal) =>
-        lock.run(flowId, sessionId, async () => {
+        sessionTurn(flowId, sessionId, async () => {
           signal.throwIfAborted();
           const { question, answer: old, memory } = await lastTurn(flowId, sessionId, windowOf(config));
           const text = await responder.answer({ memory, question: question.content, signal, onToken });

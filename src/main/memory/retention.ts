@@ -12,6 +12,9 @@ import { publishDeleted } from './sessions';
 import { TRASH_RETENTION_MS } from './trash';
 
 export const RETENTION_INTERVAL_MS = 60 * 60 * 1000;
+/** A shared store's last pass (epoch ms, in settings), and how early another process may run the next. */
+const LAST_PASS_KEY = 'retention.lastPassAt';
+const PASS_SLACK_MS = 60 * 1000;
 
 export interface RetentionRun {
   /** Conversations moved to the trash for being idle. */
@@ -46,11 +49,29 @@ export function retentionService(store: Store, events: EventBus) {
     }
   }
 
+  /**
+   * The start's and the hourly pass. Processes sharing a PostgreSQL store run it once per
+   * period between them: under a lock, and only when none ran it in the last period.
+   */
+  async function scheduledPass(): Promise<void> {
+    if (store.backend.kind === 'sqlite') {
+      await run();
+      return;
+    }
+    await store.ifUnlocked('mnemo.retention', async () => {
+      const now = Date.now();
+      const last = Number(await store.getSetting(LAST_PASS_KEY));
+      if (Number.isFinite(last) && now - last < RETENTION_INTERVAL_MS - PASS_SLACK_MS && now >= last) return;
+      await run(now);
+      await store.setSetting(LAST_PASS_KEY, String(now));
+    });
+  }
+
   async function runInBackground(): Promise<void> {
     clearTimeout(retryTimer);
     retryTimer = undefined;
     try {
-      await run();
+      await scheduledPass();
       retry.succeeded();
     } catch (error) {
       const delay = retry.failed(error);

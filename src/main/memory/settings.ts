@@ -22,10 +22,15 @@ export class SettingsService {
 
   static async load(store: Store, envOrigins: readonly string[]): Promise<SettingsService> {
     const service = new SettingsService(store, envOrigins);
-    const raw = await store.getSetting(CORS_KEY);
-    const parsed = Settings.shape.corsOrigins.safeParse(raw === undefined ? [] : safeJson(raw));
-    service.apply({ corsOrigins: parsed.success ? parsed.data : [] });
+    await service.reload();
     return service;
+  }
+
+  /** Reads the stored settings again (another process sharing the store may have changed them). */
+  async reload(): Promise<void> {
+    const raw = await this.store.getSetting(CORS_KEY);
+    const parsed = Settings.shape.corsOrigins.safeParse(raw === undefined ? [] : safeJson(raw));
+    this.apply({ corsOrigins: parsed.success ? parsed.data : [] });
   }
 
   current(): Settings {
@@ -77,5 +82,28 @@ export function settingsHandlers(
   return {
     getSettings: async () => settings.current(),
     updateSettings: async (input) => settings.update({ corsOrigins: input.corsOrigins }),
+  };
+}
+
+/** How often a process sharing a PostgreSQL store rereads the settings another may have changed. */
+export const SHARED_SETTINGS_POLL_MS = 1_000;
+
+/** Rereads the settings every SHARED_SETTINGS_POLL_MS until stop() (a failed read is tried at the next tick). */
+export function followSharedSettings(settings: SettingsService, intervalMs = SHARED_SETTINGS_POLL_MS) {
+  let reading: Promise<void> | undefined;
+  const timer = setInterval(() => {
+    reading ??= settings
+      .reload()
+      .catch(() => {})
+      .finally(() => {
+        reading = undefined;
+      });
+  }, intervalMs);
+  timer.unref();
+  return {
+    async stop(): Promise<void> {
+      clearInterval(timer);
+      await reading;
+    },
   };
 }

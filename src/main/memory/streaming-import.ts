@@ -10,7 +10,6 @@
  * batches written before it; importing the same file again adds only what is missing.
  */
 import fs from 'node:fs';
-import path from 'node:path';
 import type { ImportSource } from '../../shared/schemas/transfer';
 import { HttpError } from '../http/errors';
 import type { ImportConversation, ImportFlow, NewMessage, SessionKeyRecord, Store } from '../store';
@@ -102,14 +101,14 @@ const importing = new WeakSet<Store>();
 export async function importUpload(
   store: Store,
   body: AsyncIterable<Uint8Array | string>,
-  options: ImportOptions & { maxBytes: number },
+  options: ImportOptions & { maxBytes: number; spoolDir: string },
   totals: ImportTotals,
 ): Promise<ImportSource> {
   if (importing.has(store)) throw new HttpError(409, IMPORT_BUSY);
   importing.add(store);
   try {
     const checker = importChecker(options);
-    const spool = await spoolUpload(path.dirname(store.file), body, {
+    const spool = await spoolUpload(options.spoolDir, body, {
       maxBytes: options.maxBytes,
       onChunk: (chunk) => {
         checker.push(chunk);

@@ -32,6 +32,7 @@ export function systemHandlers(store: Store, info: SystemInfo): SystemHandlers {
           checkedAt: integrity.checkedAt === null ? null : new Date(integrity.checkedAt).toISOString(),
           message: integrity.message,
         },
+        store: { kind: store.backend.kind, location: store.backend.location },
       };
     },
     getApiKey: async () => ({ apiKey: info.apiKey.current(), fromEnv: info.apiKey.fromEnv }),

@@ -126,7 +126,12 @@ export function transferService(context: ServiceContext) {
     async import(body: AsyncIterable<Uint8Array | string>, flowId?: string): Promise<ImportResult> {
       const totals = emptyTotals();
       try {
-        const options = { flowId, now: Date.now(), maxBytes: IMPORT_MAX_BYTES };
+        const options = {
+          flowId,
+          now: Date.now(),
+          maxBytes: IMPORT_MAX_BYTES,
+          spoolDir: context.info.dataDir,
+        };
         const format = await importUpload(store, body, options, totals);
         return {
           format,

@@ -14,6 +14,7 @@ import { asStoreError } from './faults';
 import { flowQueries } from './flows';
 import { ftsDeferral } from './fts-deferral';
 import { type IntegrityRecord, startIntegrityCheck } from './integrity';
+import type { MemoryStore, StoreBackend } from './memory-store';
 import { messageQueries } from './messages';
 import { LATEST_SCHEMA_VERSION, migrate } from './migrations';
 import { claimDatabaseFile, DATABASE_FILE } from './ownership';
@@ -26,11 +27,15 @@ import { settingQueries } from './settings';
 import { simMemoryQueries } from './sim-memories';
 import { transferQueries } from './transfer';
 import { trashQueries } from './trash';
+import type { FlowRecord } from './types';
 import { WriteQueue } from './write-queue';
+
+type SqliteDebug = ReturnType<typeof sessionQueries>;
 
 export type { BulkConversation } from './bulk-insert';
 export type { ChangeRecord } from './change-feed';
 export type { IntegrityRecord, IntegrityState } from './integrity';
+export type { MemoryStore, StoreBackend } from './memory-store';
 export { DATABASE_FILE, ForeignDatabaseError } from './ownership';
 export type { SearchHitRecord } from './search';
 export type { SessionFilter } from './session-filter';
@@ -61,7 +66,7 @@ export interface StoreOptions {
 }
 
 /** Opens the store in `dataDir`; refuses another application's database there (ForeignDatabaseError). */
-export async function openStore(options: StoreOptions) {
+export async function openStore(options: StoreOptions): Promise<SqliteStore> {
   fs.mkdirSync(options.dataDir, { recursive: true, mode: 0o700 });
   const file = path.join(options.dataDir, DATABASE_FILE);
   claimDatabaseFile(file);
@@ -88,6 +93,7 @@ export async function openStore(options: StoreOptions) {
   let closed = false;
   const store = {
     file,
+    backend: { kind: 'sqlite', location: file } as StoreBackend,
     schemaVersion: async (): Promise<number> => db.pragma('user_version', { simple: true }) as number,
     /** The start's integrity check: `checking` until it ends. */
     integrity: (): IntegrityRecord => integrity.status(),
@@ -105,6 +111,9 @@ export async function openStore(options: StoreOptions) {
     ...transfer,
     ...retentionQueries(db, writes),
     ...changes,
+    // One process owns an SQLite data dir's turns and passes (the desktop app or serve).
+    exclusive: <T>(_key: string, work: () => Promise<T>): Promise<T> => work(),
+    ifUnlocked: <T>(_key: string, work: () => Promise<T>): Promise<T | undefined> => work(),
     /** Merges the search indexes down to a few segments now, as idle time would (tests). */
     tidySearchIndex: async (): Promise<void> => upkeep.runNow(),
     /** Finishes queued writes, checkpoints the WAL into the main file and closes. */
@@ -132,5 +141,20 @@ export async function openStore(options: StoreOptions) {
   return store;
 }
 
-export type Store = Awaited<ReturnType<typeof openStore>>;
+/** The SQLite store: the interface, plus what only SQLite has (its file, plans, FTS5 upkeep) for tests and the benchmark. */
+export interface SqliteStore extends MemoryStore {
+  readonly file: string;
+  /** Resolves when the start's integrity check has ended (tests). */
+  integrityChecked(): Promise<IntegrityRecord>;
+  findFlowByName(name: string): Promise<FlowRecord | undefined>;
+  debugExplain: SqliteDebug['debugExplain'];
+  debugQueryPlans(): Promise<Record<string, string[]>>;
+  /** FTS5 'optimize' after a large load (seeding). */
+  optimizeSearchIndex(): Promise<void>;
+  /** Merges the search indexes down to a few segments now, as idle time would (tests). */
+  tidySearchIndex(): Promise<void>;
+}
+
+/** What services and routes use: any backend. */
+export type Store = MemoryStore;
 export { LATEST_SCHEMA_VERSION };

@@ -24,10 +24,18 @@ export const Integrity = z.object({
 });
 export type Integrity = z.infer<typeof Integrity>;
 
+/** Which database holds the data: SQLite in the data dir, or a PostgreSQL server (its URL without the password). */
+export const StoreInfo = z.object({
+  kind: z.enum(['sqlite', 'postgresql']),
+  location: z.string(),
+});
+export type StoreInfo = z.infer<typeof StoreInfo>;
+
 /** What the window's status view shows: where the API listens, whether it answers, whether the data is sound. */
 export const ServerInfo = z.object({
   apiUrl: z.string(),
   dataDir: z.string(),
   integrity: Integrity,
+  store: StoreInfo,
 });
 export type ServerInfo = z.infer<typeof ServerInfo>;

@@ -24,10 +24,24 @@ export default function SettingsView() {
         <Title order={3} size="h4" id="data-title">
           Data location
         </Title>
-        <Text size="sm" c="dimmed" mb={6}>
-          One SQLite file (mnemo.db) holds every flow, conversation and message.
-        </Text>
-        {server.data ? <Code data-testid="data-dir">{server.data.dataDir}</Code> : <Text size="sm">…</Text>}
+        {!server.data ? (
+          <Text size="sm">…</Text>
+        ) : server.data.store.kind === 'postgresql' ? (
+          <>
+            <Text size="sm" c="dimmed" mb={6}>
+              A PostgreSQL database holds every flow, conversation and message; other Mnemo processes may
+              share it.
+            </Text>
+            <Code data-testid="data-store">{server.data.store.location}</Code>
+          </>
+        ) : (
+          <>
+            <Text size="sm" c="dimmed" mb={6}>
+              One SQLite file (mnemo.db) holds every flow, conversation and message.
+            </Text>
+            <Code data-testid="data-dir">{server.data.dataDir}</Code>
+          </>
+        )}
       </Card>
       <ComposerCard />
       <Card withBorder padding="lg" component="section" aria-labelledby="theme-title">

@@ -1,0 +1,406 @@
+/** Messages and conversations on PostgreSQL: appends, Flowise reads and deletes. */
+import { v7 as uuidv7 } from 'uuid';
+import type { MessageReadOptions } from '../memory-store';
+import type { MessageDeletion } from '../messages';
+import { cut, PREVIEW_LENGTH, TITLE_LENGTH, toConversation, toMessage } from '../messages';
+import type {
+  ChatMessageRecord,
+  ConversationRecord,
+  MessageFilter,
+  MessageRecord,
+  NewMessage,
+} from '../types';
+import type { Database, Queryable } from './db';
+import { type PgConversationRow, type Position, params } from './sql';
+import { titleTerms, tsvectorParts } from './terms';
+
+type MessageRow = Parameters<typeof toMessage>[0] & { seq: number };
+
+/** A piece of a streamed list holds at most this many characters of content (and one message more)... */
+const LIST_PIECE_CHARS = 4 * 1024 * 1024;
+/** ...and at most this many messages. */
+const LIST_PIECE_ROWS = 2000;
+
+const metadataText = (m: NewMessage): string | null =>
+  m.metadata && Object.keys(m.metadata).length > 0 ? JSON.stringify(m.metadata) : null;
+
+/** A message row as inserted: already timed and with its id. */
+export interface MessageInsert {
+  id: string;
+  role: string;
+  content: string;
+  createdAt: number;
+  chatId: string;
+  chatType: string;
+  metadata: string | null;
+  importKey?: string | null;
+}
+
+/** Inserts messages into one conversation with their full-text rows; returns their seqs in order. */
+export const insertMessages = (
+  tx: Queryable,
+  conversationId: number,
+  rows: MessageInsert[],
+): Promise<number[]> =>
+  insertMessageRows(
+    tx,
+    rows.map((row) => ({ ...row, conversationId })),
+  );
+
+/**
+ * Inserts messages of any conversations and their full-text rows in one statement (one
+ * round trip however many); returns their seqs in the order given.
+ */
+export async function insertMessageRows(
+  tx: Queryable,
+  rows: Array<MessageInsert & { conversationId: number }>,
+): Promise<number[]> {
+  const termIds: string[] = [];
+  const parts: number[] = [];
+  const terms: string[] = [];
+  for (const row of rows) {
+    tsvectorParts(row.content).forEach((t, i) => {
+      termIds.push(row.id);
+      parts.push(i);
+      terms.push(t);
+    });
+  }
+  const inserted = await tx.prepared<{ seq: number }>(
+    `WITH ins AS (
+       INSERT INTO messages (id, conversation_id, role, content, created_at, chat_id, chat_type, metadata, import_key)
+       SELECT id, conversation_id, role, content, created_at, chat_id, chat_type, metadata, import_key
+       FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[], $5::bigint[], $6::text[], $7::text[], $8::text[], $9::text[])
+         WITH ORDINALITY AS u(conversation_id, id, role, content, created_at, chat_id, chat_type, metadata, import_key, n)
+       ORDER BY n RETURNING seq, id, conversation_id),
+     terms AS (
+       INSERT INTO message_terms (seq, part, conversation_id, terms)
+       SELECT ins.seq, x.p, ins.conversation_id, x.t::tsvector FROM unnest($10::text[], $11::int[], $12::text[]) AS x(id, p, t)
+       JOIN ins ON ins.id = x.id)
+     SELECT seq FROM ins ORDER BY seq`,
+    [
+      rows.map((r) => r.conversationId),
+      rows.map((r) => r.id),
+      rows.map((r) => r.role),
+      rows.map((r) => r.content),
+      rows.map((r) => r.createdAt),
+      rows.map((r) => r.chatId),
+      rows.map((r) => r.chatType),
+      rows.map((r) => r.metadata),
+      rows.map((r) => r.importKey ?? null),
+      termIds,
+      parts,
+      terms,
+    ],
+  );
+  return inserted.map((r) => r.seq);
+}
+
+/**
+ * The live conversation of (flow, session), created when missing, locked for this
+ * transaction: appends to one conversation from any process take turns, so message
+ * seqs grow in commit order within it and keyset reads never skip one.
+ */
+export async function lockLiveConversation(
+  tx: Queryable,
+  flowId: string,
+  sessionId: string,
+  now: number,
+): Promise<{ id: number; created: boolean; newest: number | null }> {
+  // Its newest message's time in the same round trip (the (conversation, time, seq) index's last entry).
+  const find = `SELECT c.id, (SELECT max(created_at) FROM messages m WHERE m.conversation_id = c.id) AS newest
+    FROM conversations c WHERE c.flow_id = $1 AND c.session_id = $2 AND c.trashed_at IS NULL FOR UPDATE OF c`;
+  for (;;) {
+    const found = await tx.one<{ id: number; newest: number | null }>(find, [flowId, sessionId]);
+    if (found) return { id: found.id, created: false, newest: found.newest };
+    const made = await tx.one<{ id: number }>(
+      `INSERT INTO conversations (flow_id, session_id, created_at, updated_at) VALUES ($1, $2, $3, $3)
+       ON CONFLICT (flow_id, session_id) WHERE trashed_at IS NULL DO NOTHING RETURNING id`,
+      [flowId, sessionId, now],
+    );
+    if (made) return { id: made.id, created: true, newest: null };
+  }
+}
+
+/** Recomputes a conversation's derived fields from its messages; deletes it when none are left. */
+export async function refreshConversation(tx: Queryable, id: number): Promise<void> {
+  await tx.prepared(
+    `UPDATE conversations c SET message_count = s.n, created_at = coalesce(s.first, c.created_at),
+       updated_at = coalesce(s.last, c.updated_at)
+     FROM (SELECT count(*) AS n, min(created_at) AS first, max(created_at) AS last FROM messages WHERE conversation_id = $1) s
+     WHERE c.id = $1`,
+    [id],
+  );
+  const gone = await tx.prepared(
+    'DELETE FROM conversations WHERE id = $1 AND message_count = 0 RETURNING id',
+    [id],
+  );
+  if (gone.length > 0) return;
+  const first = await tx.one<{ content: string }>(
+    `SELECT content FROM messages WHERE conversation_id = $1 AND role = 'user' ORDER BY created_at, seq LIMIT 1`,
+    [id],
+  );
+  const last = await tx.one<{ content: string }>(
+    'SELECT content FROM messages WHERE conversation_id = $1 ORDER BY created_at DESC, seq DESC LIMIT 1',
+    [id],
+  );
+  const title = first === undefined ? null : cut(first.content, TITLE_LENGTH);
+  await tx.prepared(
+    `UPDATE conversations SET preview = $2,
+       title = CASE WHEN title_custom THEN title ELSE $3 END,
+       title_terms = CASE WHEN title_custom THEN title_terms ELSE $4::tsvector END WHERE id = $1`,
+    [id, cut(last?.content ?? '', PREVIEW_LENGTH), title, titleTerms(title)],
+  );
+}
+
+/** Appends messages to the live conversation of (flow, session), creating it if needed, inside `tx`. */
+export async function appendIn(
+  tx: Queryable,
+  flowId: string,
+  sessionId: string,
+  messages: NewMessage[],
+): Promise<{ conversationId: number; messages: MessageRecord[]; last: Position }> {
+  const now = Date.now();
+  const conversation = await lockLiveConversation(tx, flowId, sessionId, now);
+  // A message is never timed before the one appended ahead of it (a clock set back).
+  let floor = conversation.newest ?? Number.NEGATIVE_INFINITY;
+  const rows = messages.map((m) => {
+    floor = Math.max(m.createdAt ?? now, floor);
+    return {
+      id: m.id ?? uuidv7(),
+      role: m.role,
+      content: m.content,
+      createdAt: floor,
+      chatId: m.chatId ?? sessionId,
+      chatType: m.chatType,
+      metadata: metadataText(m),
+    };
+  });
+  const seqs = await insertMessages(tx, conversation.id, rows);
+  const times = rows.map((r) => r.createdAt);
+  const latest = rows.reduce((a, b) => (b.createdAt >= a.createdAt ? b : a));
+  const firstUser = rows.find((r) => r.role === 'user');
+  const title = firstUser ? cut(firstUser.content, TITLE_LENGTH) : null;
+  await tx.prepared(
+    `UPDATE conversations SET
+       message_count = message_count + $2,
+       created_at = CASE WHEN $7 THEN $3 ELSE LEAST(created_at, $3) END,
+       preview = CASE WHEN $7 OR $4 >= updated_at THEN $5 ELSE preview END,
+       updated_at = CASE WHEN $7 THEN $4 ELSE GREATEST(updated_at, $4) END,
+       title = CASE WHEN title IS NULL AND NOT title_custom THEN $6 ELSE title END,
+       title_terms = CASE WHEN title IS NULL AND NOT title_custom THEN $8::tsvector ELSE title_terms END
+     WHERE id = $1`,
+    [
+      conversation.id,
+      rows.length,
+      Math.min(...times),
+      Math.max(...times),
+      cut(latest.content, PREVIEW_LENGTH),
+      title,
+      conversation.created,
+      titleTerms(title),
+    ],
+  );
+  return {
+    conversationId: conversation.id,
+    last: { time: floor, seq: seqs[seqs.length - 1] ?? 0 },
+    messages: rows.map((r) => ({
+      ...r,
+      flowId,
+      sessionId,
+      metadata: r.metadata === null ? null : JSON.parse(r.metadata),
+    })),
+  };
+}
+
+/** WHERE clause over `messages m JOIN conversations c` for a message filter. */
+function messageWhere(filter: MessageFilter, p: ReturnType<typeof params>): string {
+  const parts = [`c.flow_id = ${p.add(filter.flowId)}`, 'c.trashed_at IS NULL'];
+  if (filter.sessionId !== undefined) parts.push(`c.session_id = ${p.add(filter.sessionId)}`);
+  if (filter.chatId !== undefined) parts.push(`m.chat_id = ${p.add(filter.chatId)}`);
+  if (filter.chatType !== undefined) parts.push(`m.chat_type = ${p.add(filter.chatType)}`);
+  if (filter.startDate !== undefined) parts.push(`m.created_at >= ${p.add(filter.startDate)}`);
+  if (filter.endDate !== undefined) parts.push(`m.created_at <= ${p.add(filter.endDate)}`);
+  return parts.join(' AND ');
+}
+
+function pagedSql(
+  columns: string,
+  filter: MessageFilter,
+  options: MessageReadOptions & { after?: Position },
+  limit: number | undefined,
+) {
+  const p = params();
+  const where = messageWhere(filter, p);
+  const dir = options.order === 'DESC' ? 'DESC' : 'ASC';
+  const after = options.after
+    ? ` AND (m.created_at, m.seq) ${dir === 'DESC' ? '<' : '>'} (${p.add(options.after.time)}, ${p.add(options.after.seq)})`
+    : '';
+  const sql = `SELECT ${columns} FROM messages m JOIN conversations c ON c.id = m.conversation_id
+    WHERE ${where}${after} ORDER BY m.created_at ${dir}, m.seq ${dir}
+    LIMIT ${p.add(limit ?? null)} OFFSET ${p.add(options.after ? 0 : (options.offset ?? 0))}`;
+  return { sql, values: p.values };
+}
+
+const MESSAGE_COLUMNS =
+  'm.seq, m.id, m.role, m.content, m.created_at, m.chat_id, m.chat_type, m.metadata, c.flow_id, c.session_id';
+
+export function messageQueries(db: Database) {
+  /**
+   * How many of the next rows (at most `limit`) a piece takes: up to the one that brings
+   * their content to `maxChars`, read from sizes alone (no content leaves the server).
+   */
+  async function rowsThatFit(
+    filter: MessageFilter,
+    options: MessageReadOptions & { after?: Position },
+    limit: number,
+    maxChars: number,
+  ): Promise<number> {
+    const sizes = pagedSql('char_length(m.content) AS n', filter, options, limit);
+    const rows = await db.prepared<{ n: number }>(sizes.sql, sizes.values);
+    let chars = 0;
+    for (const [i, row] of rows.entries()) {
+      chars += row.n;
+      if (chars >= maxChars) return i + 1;
+    }
+    return rows.length;
+  }
+
+  return {
+    appendMessages: (flowId: string, sessionId: string, messages: NewMessage[]) =>
+      db.transaction(async (tx) => {
+        const appended = await appendIn(tx, flowId, sessionId, messages);
+        return { conversationId: appended.conversationId, messages: appended.messages };
+      }),
+
+    /**
+     * Replaces a conversation's newest message by a new one in one transaction (a
+     * regenerated answer); undefined, and nothing changed, when `oldId` is no longer the
+     * newest or the conversation is gone. The conversation row is locked first, as for an
+     * append, so no append from another process slips in between the check and the swap.
+     */
+    replaceNewestMessage: (
+      flowId: string,
+      sessionId: string,
+      oldId: string,
+      message: NewMessage,
+    ): Promise<MessageRecord | undefined> =>
+      db.transaction(async (tx) => {
+        const live = await tx.one<{ id: number }>(
+          'SELECT id FROM conversations WHERE flow_id = $1 AND session_id = $2 AND trashed_at IS NULL FOR UPDATE',
+          [flowId, sessionId],
+        );
+        if (!live) return undefined;
+        const newest = await tx.one<{ id: string }>(
+          'SELECT id FROM messages WHERE conversation_id = $1 ORDER BY created_at DESC, seq DESC LIMIT 1',
+          [live.id],
+        );
+        if (newest?.id !== oldId) return undefined;
+        await tx.prepared('DELETE FROM messages WHERE id = $1 AND conversation_id = $2', [oldId, live.id]);
+        const appended = await appendIn(tx, flowId, sessionId, [message]);
+        await refreshConversation(tx, live.id);
+        return appended.messages[0];
+      }),
+
+    getConversation: async (flowId: string, sessionId: string): Promise<ConversationRecord | undefined> => {
+      const row = await db.one<PgConversationRow>(
+        'SELECT * FROM conversations WHERE flow_id = $1 AND session_id = $2 AND trashed_at IS NULL',
+        [flowId, sessionId],
+      );
+      return row && toConversation(row);
+    },
+
+    listMessages: async (filter: MessageFilter, options: MessageReadOptions): Promise<MessageRecord[]> => {
+      const query = pagedSql(MESSAGE_COLUMNS, filter, options, options.limit);
+      return (await db.prepared<MessageRow>(query.sql, query.values)).map(toMessage);
+    },
+
+    /** The Flowise read of any size, in pieces of at most LIST_PIECE_CHARS of content or LIST_PIECE_ROWS messages. */
+    streamChatMessages: async (
+      filter: MessageFilter,
+      options: MessageReadOptions,
+    ): Promise<{ empty: boolean; pieces: AsyncGenerator<ChatMessageRecord[]> }> => {
+      const readPiece = async (remaining: number | undefined, after?: Position) => {
+        const want = Math.min(remaining ?? LIST_PIECE_ROWS, LIST_PIECE_ROWS);
+        const take = await rowsThatFit(filter, { ...options, after }, want, LIST_PIECE_CHARS);
+        if (take === 0) return { rows: [] as MessageRow[], more: false };
+        const query = pagedSql(MESSAGE_COLUMNS, filter, { ...options, after }, take);
+        const rows = await db.prepared<MessageRow>(query.sql, query.values);
+        return { rows, more: rows.length === take && (take < want || want === LIST_PIECE_ROWS) };
+      };
+      const first = await readPiece(options.limit);
+      async function* pieces(): AsyncGenerator<ChatMessageRecord[]> {
+        let piece = first;
+        let remaining = options.limit;
+        for (;;) {
+          if (piece.rows.length > 0) {
+            yield piece.rows.map((r) => ({
+              id: r.id,
+              role: r.role,
+              content: r.content,
+              createdAt: r.created_at,
+              chatId: r.chat_id,
+              chatType: r.chat_type,
+              sessionId: r.session_id,
+            }));
+          }
+          if (remaining !== undefined) remaining -= piece.rows.length;
+          const last = piece.rows[piece.rows.length - 1];
+          if (!piece.more || last === undefined || remaining === 0) return;
+          piece = await readPiece(remaining, { time: last.created_at, seq: last.seq });
+        }
+      }
+      return { empty: first.rows.length === 0, pieces: pieces() };
+    },
+
+    countMessages: async (filter: MessageFilter): Promise<{ messages: number; sessions: number }> => {
+      const p = params();
+      const where = messageWhere(filter, p);
+      const row = await db.prepared<{ messages: number; sessions: number }>(
+        `SELECT count(*) AS messages, count(DISTINCT m.conversation_id) AS sessions FROM messages m
+         JOIN conversations c ON c.id = m.conversation_id WHERE ${where}`,
+        p.values,
+      );
+      return row[0] ?? { messages: 0, sessions: 0 };
+    },
+
+    deleteMessages: (filter: MessageFilter): Promise<MessageDeletion> =>
+      db.transaction(async (tx) => {
+        const p = params();
+        const where = messageWhere(filter, p);
+        const touched = await tx.prepared<{ id: number; session_id: string }>(
+          `SELECT c.id, c.session_id FROM conversations c WHERE c.id IN
+             (SELECT m.conversation_id FROM messages m JOIN conversations c ON c.id = m.conversation_id WHERE ${where})
+           ORDER BY c.id FOR UPDATE`,
+          p.values,
+        );
+        const deleted = await tx.prepared(
+          `DELETE FROM messages WHERE seq IN (SELECT m.seq FROM messages m JOIN conversations c ON c.id = m.conversation_id WHERE ${where}) RETURNING seq`,
+          p.values,
+        );
+        const sessions: MessageDeletion['sessions'] = [];
+        for (const { id, session_id } of touched) {
+          await refreshConversation(tx, id);
+          const still = await tx.one('SELECT 1 AS one FROM conversations WHERE id = $1', [id]);
+          sessions.push({ sessionId: session_id, emptied: still === undefined });
+        }
+        return { count: deleted.length, sessions };
+      }),
+
+    trashConversations: (filter: MessageFilter): Promise<{ count: number; sessionIds: string[] }> =>
+      db.transaction(async (tx) => {
+        const p = params();
+        const where = messageWhere(filter, p);
+        const now = p.add(Date.now());
+        const rows = await tx.prepared<{ session_id: string; message_count: number }>(
+          `UPDATE conversations t SET trashed_at = ${now} WHERE t.trashed_at IS NULL AND t.id IN
+             (SELECT m.conversation_id FROM messages m JOIN conversations c ON c.id = m.conversation_id WHERE ${where})
+           RETURNING t.session_id, t.message_count`,
+          p.values,
+        );
+        return {
+          count: rows.reduce((n, c) => n + c.message_count, 0),
+          sessionIds: rows.map((c) => c.session_id),
+        };
+      }),
+  };
+}

@@ -1,0 +1,157 @@
+/**
+ * The PostgreSQL schema's versions. Its history is its own (version 1 holds what SQLite
+ * reached in eight); never edit a shipped migration, add the next. Each runs in one
+ * transaction under an advisory lock, so processes starting at once migrate once.
+ */
+import type { Database } from './db';
+
+/** Advisory lock key of the migration runner ('mnemo' in ASCII, then 1). */
+const MIGRATION_LOCK = 0x6d6e656d6f01;
+
+interface Migration {
+  version: number;
+  up: string;
+}
+
+/** Tells other processes what changed (cross-process events); the payload stays far below 8000 bytes. */
+const NOTIFY_FUNCTION = `
+CREATE FUNCTION mnemo_notify_change() RETURNS trigger LANGUAGE plpgsql AS $$
+DECLARE
+  origin text := coalesce(current_setting('mnemo.origin', true), '');
+BEGIN
+  IF TG_TABLE_NAME = 'flows' THEN
+    PERFORM pg_notify('mnemo_changes', json_build_object('o', origin,
+      'f', CASE WHEN TG_OP = 'DELETE' THEN OLD.id ELSE NEW.id END)::text);
+  ELSIF TG_OP = 'INSERT' THEN
+    PERFORM pg_notify('mnemo_changes', json_build_object('o', origin, 'f', NEW.flow_id, 's', NEW.session_id,
+      'b', NULL, 'a', NEW.trashed_at IS NULL)::text);
+  ELSIF TG_OP = 'UPDATE' THEN
+    PERFORM pg_notify('mnemo_changes', json_build_object('o', origin, 'f', NEW.flow_id, 's', NEW.session_id,
+      'b', OLD.trashed_at IS NULL, 'a', NEW.trashed_at IS NULL)::text);
+  ELSE
+    PERFORM pg_notify('mnemo_changes', json_build_object('o', origin, 'f', OLD.flow_id, 's', OLD.session_id,
+      'b', OLD.trashed_at IS NULL, 'a', NULL)::text);
+  END IF;
+  RETURN NULL;
+END $$;`;
+
+const migrations: Migration[] = [
+  {
+    version: 1,
+    up: `
+CREATE TABLE flows (
+  id text PRIMARY KEY,
+  name text NOT NULL,
+  responder text NOT NULL,
+  retention_days integer CHECK (retention_days IS NULL OR retention_days > 0),
+  created_at bigint NOT NULL,
+  updated_at bigint NOT NULL
+);
+CREATE TABLE conversations (
+  id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+  flow_id text NOT NULL REFERENCES flows(id) ON DELETE CASCADE,
+  session_id text NOT NULL,
+  title text,
+  title_custom boolean NOT NULL DEFAULT false,
+  title_terms tsvector,
+  preview text NOT NULL DEFAULT '',
+  message_count integer NOT NULL DEFAULT 0,
+  created_at bigint NOT NULL,
+  updated_at bigint NOT NULL,
+  trashed_at bigint
+);
+CREATE UNIQUE INDEX conversations_live_key ON conversations (flow_id, session_id) WHERE trashed_at IS NULL;
+CREATE INDEX conversations_live_session ON conversations (session_id) WHERE trashed_at IS NULL;
+CREATE INDEX conversations_live_updated ON conversations (updated_at, id) INCLUDE (created_at) WHERE trashed_at IS NULL;
+CREATE INDEX conversations_live_created ON conversations (created_at, id) INCLUDE (updated_at) WHERE trashed_at IS NULL;
+CREATE INDEX conversations_flow_updated ON conversations (flow_id, updated_at, id) INCLUDE (created_at) WHERE trashed_at IS NULL;
+CREATE INDEX conversations_flow_created ON conversations (flow_id, created_at, id) INCLUDE (updated_at) WHERE trashed_at IS NULL;
+CREATE INDEX conversations_trashed ON conversations (trashed_at, id) WHERE trashed_at IS NOT NULL;
+CREATE INDEX conversations_title_terms ON conversations USING gin (title_terms) WHERE trashed_at IS NULL;
+CREATE TABLE messages (
+  seq bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+  id text NOT NULL UNIQUE,
+  conversation_id bigint NOT NULL REFERENCES conversations(id) ON DELETE CASCADE,
+  role text NOT NULL CHECK (role IN ('user', 'assistant', 'system')),
+  content text NOT NULL,
+  created_at bigint NOT NULL,
+  chat_id text NOT NULL,
+  chat_type text NOT NULL CHECK (chat_type IN ('INTERNAL', 'EXTERNAL')),
+  metadata text,
+  import_key text
+);
+CREATE INDEX messages_conversation_time ON messages (conversation_id, created_at, seq);
+CREATE UNIQUE INDEX messages_import_key ON messages (import_key) WHERE import_key IS NOT NULL;
+CREATE TABLE message_terms (
+  seq bigint NOT NULL REFERENCES messages(seq) ON DELETE CASCADE,
+  part integer NOT NULL,
+  conversation_id bigint NOT NULL,
+  terms tsvector NOT NULL,
+  PRIMARY KEY (seq, part)
+);
+CREATE INDEX message_terms_terms ON message_terms USING gin (terms);
+CREATE INDEX message_terms_conversation ON message_terms (conversation_id, seq);
+CREATE TABLE settings (key text PRIMARY KEY, value text NOT NULL);
+${NOTIFY_FUNCTION}
+CREATE TRIGGER conversations_changed AFTER INSERT OR UPDATE OF trashed_at, title, updated_at, message_count OR DELETE
+  ON conversations FOR EACH ROW EXECUTE FUNCTION mnemo_notify_change();
+CREATE TRIGGER flows_changed AFTER INSERT OR UPDATE OR DELETE ON flows FOR EACH ROW EXECUTE FUNCTION mnemo_notify_change();
+`,
+  },
+  {
+    version: 2,
+    // What SQLite's migrations 10 and 12 added: a flow a web page on an allowlisted origin
+    // may chat with without the key (0/1 as in SQLite, so one row mapper reads both), and
+    // trash batches, one number per bulk delete, so its Undo restores exactly that set.
+    // (SQLite's 11, a prefix index, has no counterpart: a GIN index answers `word:*` as is.)
+    up: `
+ALTER TABLE flows ADD COLUMN public_embed integer NOT NULL DEFAULT 0 CHECK (public_embed IN (0, 1));
+ALTER TABLE conversations ADD COLUMN trash_batch bigint;
+CREATE INDEX conversations_trash_batch ON conversations (trash_batch) WHERE trash_batch IS NOT NULL;
+CREATE INDEX conversations_trashed_flow ON conversations (flow_id, trashed_at, id) WHERE trashed_at IS NOT NULL;
+`,
+  },
+];
+
+export const PG_LATEST_SCHEMA_VERSION = migrations[migrations.length - 1]?.version ?? 0;
+
+/**
+ * Brings the database to the latest version. A database a newer Mnemo migrated is
+ * refused, as SQLite's is; so is one that holds tables of another application.
+ */
+export async function migrate(db: Database, where: string): Promise<{ from: number; to: number }> {
+  return db.transaction(async (tx) => {
+    await tx.query('SELECT pg_advisory_xact_lock($1)', [MIGRATION_LOCK]);
+    await tx.query(`CREATE TABLE IF NOT EXISTS mnemo_schema_migrations (
+      version integer PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())`);
+    const row = await tx.query<{ v: number | null }>('SELECT max(version) AS v FROM mnemo_schema_migrations');
+    const from = row[0]?.v ?? 0;
+    if (from > PG_LATEST_SCHEMA_VERSION) {
+      throw new Error(
+        `the database at ${where} has schema version ${from}, newer than this Mnemo understands (${PG_LATEST_SCHEMA_VERSION})`,
+      );
+    }
+    if (from === 0) {
+      const foreign = await tx.query<{ name: string }>(
+        `SELECT table_name AS name FROM information_schema.tables
+         WHERE table_schema = current_schema() AND table_name IN ('flows', 'conversations', 'messages')`,
+      );
+      if (foreign.length > 0) {
+        throw new Error(
+          `the database at ${where} holds tables Mnemo did not make (${foreign.map((f) => f.name).join(', ')}); point --database-url at an empty database or schema`,
+        );
+      }
+    }
+    for (const m of migrations) {
+      if (m.version <= from) continue;
+      await tx.query(m.up);
+      await tx.query('INSERT INTO mnemo_schema_migrations (version) VALUES ($1)', [m.version]);
+    }
+    return { from, to: PG_LATEST_SCHEMA_VERSION };
+  });
+}
+
+export async function schemaVersion(db: Database): Promise<number> {
+  const row = await db.one<{ v: number | null }>('SELECT max(version) AS v FROM mnemo_schema_migrations');
+  return row?.v ?? 0;
+}
