@@ -6,8 +6,10 @@
  * counted as failed, when the build failed.
  *
  * With MNEMO_TEST_POSTGRES=1 (CI sets it), the API suite also runs on a throwaway
- * PostgreSQL cluster (`npm run test:pg`), beside the e2e stage and at a lower priority:
- * the browser tests mostly wait, so the API suite takes the core they leave idle.
+ * PostgreSQL cluster (`npm run test:pg`), beside the e2e stage and on one vitest worker:
+ * the browser tests use about one of two cores, the API suite the other. (At nice 10 on
+ * two workers it starved whenever the browser tests were busy, and its longest tests ran
+ * out of time.)
  */
 const { spawn, spawnSync } = require('node:child_process');
 const fs = require('node:fs');
@@ -40,13 +42,15 @@ function missingBrowser() {
   return "not run: no Chromium. Run `npx playwright install chromium`, or install your system's chromium and set PLAYWRIGHT_CHROMIUM_PATH";
 }
 
-/** `npm run test:pg` at nice 10, its output kept in a file until the e2e stage has printed its own. */
+/** `npm run test:pg` on one worker, its output kept in a file until the e2e stage has printed its own. */
 function startPostgresStage() {
   const log = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'mnemo-test-pg-')), 'output.txt');
   const out = fs.openSync(log, 'w');
-  console.log('\n== API suite on PostgreSQL: npm run test:pg (beside the e2e stage, at nice 10)');
+  console.log('\n== API suite on PostgreSQL: npm run test:pg -- --maxWorkers=1 (beside the e2e stage)');
   const started = Date.now();
-  const child = spawn('nice', ['-n', '10', 'npm', 'run', '-s', 'test:pg'], { stdio: ['ignore', out, out] });
+  const child = spawn('npm', ['run', '-s', 'test:pg', '--', '--maxWorkers=1'], {
+    stdio: ['ignore', out, out],
+  });
   const status = new Promise((resolve) => {
     child.on('error', () => resolve(1));
     child.on('exit', (code) => resolve(code ?? 1));
