@@ -1,6 +1,5 @@
-import { v7 as uuidv7 } from 'uuid';
 import type { Db } from './database';
-import { cut, PREVIEW_LENGTH, TITLE_LENGTH } from './messages';
+import { cut, messageRow, PREVIEW_LENGTH, TITLE_LENGTH } from './messages';
 import type { NewMessage } from './types';
 import type { WriteQueue } from './write-queue';
 
@@ -102,13 +101,7 @@ export function bulkInsertQueries(db: Db, writes: WriteQueue, refreshSync: (conv
   function insertOne(record: BulkConversation, now: number): number {
     const rows = record.messages.map(
       (m): MessageRow => ({
-        id: m.id ?? uuidv7(),
-        role: m.role,
-        content: m.content,
-        createdAt: m.createdAt ?? now,
-        chatId: m.chatId ?? record.sessionId,
-        chatType: m.chatType,
-        metadata: m.metadata && Object.keys(m.metadata).length > 0 ? JSON.stringify(m.metadata) : null,
+        ...messageRow(m, record.sessionId, m.createdAt ?? now),
         importKey: m.importKey ?? null,
       }),
     );

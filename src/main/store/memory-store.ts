@@ -40,6 +40,15 @@ export interface MessageReadOptions {
   offset?: number;
 }
 
+/** What a bulk delete to the trash did (`MemoryStore.trashMatching`). */
+export interface TrashedMatching {
+  matched: number;
+  /** Null when the count was not the expected one, and nothing moved. */
+  trashed: Array<{ flowId: string; sessionId: string }> | null;
+  /** The trash batch they share (restoreTrashMatching restores exactly them); null when none moved. */
+  batch: number | null;
+}
+
 export interface MemoryStore {
   readonly backend: StoreBackend;
   schemaVersion(): Promise<number>;
@@ -116,16 +125,7 @@ export interface MemoryStore {
   ): Promise<{ items: MessageRecord[]; next: MessagePosition | null }>;
   renameSession(flowId: string, sessionId: string, title: string): Promise<SessionSummaryRecord | undefined>;
   deleteSession(flowId: string, sessionId: string, options: { hard: boolean; now: number }): Promise<boolean>;
-  trashMatching(
-    filter: SessionFilter,
-    expectedCount: number,
-    now: number,
-  ): Promise<{
-    matched: number;
-    trashed: Array<{ flowId: string; sessionId: string }> | null;
-    /** The trash batch they share (restoreTrashMatching restores exactly them); null when none moved. */
-    batch: number | null;
-  }>;
+  trashMatching(filter: SessionFilter, expectedCount: number, now: number): Promise<TrashedMatching>;
 
   // Trash and retention
   listTrash(options: {

@@ -132,6 +132,38 @@ function pagedMessagesSql(
 }
 
 /** The Flowise chat-message read (one piece of it, when `after` is given). */
+/** A new message as a row: its id (given or a UUIDv7), defaults, metadata as text, at `createdAt`. */
+export function messageRow(m: NewMessage, sessionId: string, createdAt: number) {
+  return {
+    id: m.id ?? uuidv7(),
+    role: m.role,
+    content: m.content,
+    createdAt,
+    chatId: m.chatId ?? sessionId,
+    chatType: m.chatType,
+    metadata: m.metadata && Object.keys(m.metadata).length > 0 ? JSON.stringify(m.metadata) : null,
+  };
+}
+
+/**
+ * Appended messages as rows. Reads order a conversation by time, so a message is never
+ * timed before the one appended ahead of it (`newest`, the conversation's newest time): a
+ * clock set back cannot move new messages before older ones (live appends only; imports
+ * keep the times their files give). Both stores append so.
+ */
+export function appendedRows(
+  messages: NewMessage[],
+  sessionId: string,
+  newest: number | null | undefined,
+  now: number,
+): Array<ReturnType<typeof messageRow>> {
+  let floor = newest ?? Number.NEGATIVE_INFINITY;
+  return messages.map((m) => {
+    floor = Math.max(m.createdAt ?? now, floor);
+    return messageRow(m, sessionId, floor);
+  });
+}
+
 export const listMessagesSql = (filter: MessageFilter, options: PageOptions) =>
   pagedMessagesSql(
     'm.id, m.role, m.content, m.created_at, m.chat_id, m.chat_type, c.session_id, m.seq',
@@ -237,23 +269,8 @@ export function messageQueries(db: Db, writes: WriteQueue) {
   ): { conversationId: number; messages: MessageRecord[]; last: { time: number; seq: number } } {
     const now = Date.now();
     let conversationId = findLiveId.get(flowId, sessionId);
-    // Reads order a conversation by time: a message is never timed before the one
-    // appended ahead of it, so a clock set back cannot move new messages before older
-    // ones (live appends only; imports keep the times their files give).
-    let floor =
-      (conversationId === undefined ? null : newestTime.get(conversationId)) ?? Number.NEGATIVE_INFINITY;
-    const rows = messages.map((m) => {
-      floor = Math.max(m.createdAt ?? now, floor);
-      return {
-        id: m.id ?? uuidv7(),
-        role: m.role,
-        content: m.content,
-        createdAt: floor,
-        chatId: m.chatId ?? sessionId,
-        chatType: m.chatType,
-        metadata: m.metadata && Object.keys(m.metadata).length > 0 ? JSON.stringify(m.metadata) : null,
-      };
-    });
+    const newest = conversationId === undefined ? undefined : newestTime.get(conversationId);
+    const rows = appendedRows(messages, sessionId, newest as number | null | undefined, now);
     const times = rows.map((r) => r.createdAt);
     const first = Math.min(...times);
     const last = Math.max(...times);
@@ -275,7 +292,7 @@ export function messageQueries(db: Db, writes: WriteQueue) {
     return {
       conversationId,
       // The newest of them: rows are timed in order and seq grows.
-      last: { time: floor, seq: lastSeq },
+      last: { time: last, seq: lastSeq },
       messages: rows.map((r) => ({
         ...r,
         flowId,

@@ -1,6 +1,7 @@
 import { HIGHLIGHT_END, HIGHLIGHT_START } from '../../shared/schemas/sessions';
 import type { Db } from './database';
 import { limitParam } from './limit';
+import type { TrashedMatching } from './memory-store';
 import { type ConversationRow, toConversation, toMessage } from './messages';
 import { pageSnippets } from './page-snippets';
 import { type CandidateReader, type SearchPlan, searchWalker, type WalkCandidate } from './search-list';
@@ -336,15 +337,7 @@ export function sessionQueries(db: Db, writes: WriteQueue) {
      * one trash batch number (restoreTrashMatching restores exactly them by it): `now`,
      * or one more than the newest batch still in the trash, so a number is never shared.
      */
-    trashMatching: (
-      filter: SessionFilter,
-      expectedCount: number,
-      now: number,
-    ): Promise<{
-      matched: number;
-      trashed: Array<{ flowId: string; sessionId: string }> | null;
-      batch: number | null;
-    }> =>
+    trashMatching: (filter: SessionFilter, expectedCount: number, now: number): Promise<TrashedMatching> =>
       writes.run(() => {
         const where = countWhere(filter);
         const matched = (

@@ -41,6 +41,38 @@ export type MemoryPiece =
   /** `chars`: the UTF-8 bytes of their content and stored metadata (never fewer than its characters). */
   | { type: 'messages'; messages: MemoryMessageRecord[]; chars: number };
 
+/**
+ * One page of memories in pieces, ended by size as well as by count: it ends after the
+ * memory that brings it to `maxChars` (the first is always whole). `readRows` gives up to
+ * `limit + 1` rows in id order (one more tells whether there is a next page); `page.more`
+ * and `page.lastId` are set once the pieces are read. Both stores page this way.
+ */
+export function memoryPageBySize<Row extends { id: number }>(
+  readRows: () => Row[] | Promise<Row[]>,
+  limit: number,
+  maxChars: number,
+  piecesOf: (rows: Row[]) => AsyncIterable<MemoryPiece>,
+): { pieces: AsyncGenerator<MemoryPiece>; page: { lastId: number | null; more: boolean } } {
+  const page = { lastId: null as number | null, more: false };
+  async function* pieces(): AsyncGenerator<MemoryPiece> {
+    const rows = await readRows();
+    let chars = 0;
+    for (const [index, row] of rows.slice(0, limit).entries()) {
+      for await (const piece of piecesOf([row])) {
+        if (piece.type === 'messages') chars += piece.chars;
+        yield piece;
+      }
+      page.lastId = row.id;
+      if (chars >= maxChars && index + 1 < rows.length) {
+        page.more = true;
+        return;
+      }
+    }
+    page.more = rows.length > limit;
+  }
+  return { pieces: pieces(), page };
+}
+
 /** A piece holds at most this many bytes of messages (content and metadata, UTF-8) and one message more. */
 export const MEMORY_PIECE_CHARS = 4 * 1024 * 1024;
 /** A piece holds at most this many messages. */
@@ -223,24 +255,12 @@ export function simMemoryQueries(db: Db, writes: WriteQueue, ensureFlowSync: Ens
       limit: number,
       maxChars: number,
     ): { pieces: AsyncGenerator<MemoryPiece>; page: { lastId: number | null; more: boolean } } {
-      const page = { lastId: null as number | null, more: false };
-      async function* pieces(): AsyncGenerator<MemoryPiece> {
-        const rows = pageAfter.all({ afterId, limit: limit + 1 });
-        let chars = 0;
-        for (const [index, row] of rows.slice(0, limit).entries()) {
-          for await (const piece of memoryPieces([row])) {
-            if (piece.type === 'messages') chars += piece.chars;
-            yield piece;
-          }
-          page.lastId = row.id;
-          if (chars >= maxChars && index + 1 < rows.length) {
-            page.more = true;
-            return;
-          }
-        }
-        page.more = rows.length > limit;
-      }
-      return { pieces: pieces(), page };
+      return memoryPageBySize(
+        () => pageAfter.all({ afterId, limit: limit + 1 }) as MemoryRow[],
+        limit,
+        maxChars,
+        memoryPieces,
+      );
     },
 
     /** Deletes every live conversation matching the filter, for good, in one transaction. */

@@ -84,8 +84,49 @@ export interface ImportOutcome {
   skipped: number;
 }
 
+/**
+ * The messages an import adds, per conversation that gets any: those whose id or import
+ * key is neither stored (`taken`) nor came earlier in this import. Both stores import so.
+ */
+export function freshImportMessages(
+  conversations: ImportConversation[],
+  taken: { id(id: string): boolean; importKey(key: string): boolean },
+): { fresh: Array<{ conversation: ImportConversation; messages: NewMessage[] }>; skipped: number } {
+  const seenIds = new Set<string>();
+  const seenKeys = new Set<string>();
+  const isFresh = (m: NewMessage): boolean => {
+    if (m.id !== undefined && (seenIds.has(m.id) || taken.id(m.id))) return false;
+    if (m.importKey && (seenKeys.has(m.importKey) || taken.importKey(m.importKey))) return false;
+    if (m.id !== undefined) seenIds.add(m.id);
+    if (m.importKey) seenKeys.add(m.importKey);
+    return true;
+  };
+  let skipped = 0;
+  const fresh: Array<{ conversation: ImportConversation; messages: NewMessage[] }> = [];
+  for (const conversation of conversations) {
+    const messages = conversation.messages.filter(isFresh);
+    skipped += conversation.messages.length - messages.length;
+    if (messages.length > 0) fresh.push({ conversation, messages });
+  }
+  return { fresh, skipped };
+}
+
+const keyOf = (c: { flowId: string; sessionId: string }) => ({ flowId: c.flowId, sessionId: c.sessionId });
+
+/** An import's answer: each conversation it added to once, and the counts. */
+export function importOutcome(
+  flowsCreated: string[],
+  records: BulkConversation[],
+  messages: number,
+  skipped: number,
+): ImportOutcome {
+  const sessions = new Map(records.map((r) => [`${r.flowId}\u0000${r.sessionId}`, keyOf(r)]));
+  return { flowsCreated, sessions: [...sessions.values()], messages, skipped };
+}
+
 type SessionRow = ConversationRow & { title_custom: number; flow_name: string };
-interface MessageRow {
+/** A message row as an export reads it (both stores). */
+export interface ExportMessageRow {
   seq: number;
   id: string;
   role: MessageRecord['role'];
@@ -110,7 +151,7 @@ const toExportSession = (row: SessionRow): ExportSessionRecord => ({
   updatedAt: row.updated_at,
 });
 
-const toExportMessage = (row: MessageRow): ExportMessageRecord => ({
+export const toExportMessage = (row: ExportMessageRow): ExportMessageRecord => ({
   id: row.id,
   role: row.role,
   content: row.content,
@@ -174,7 +215,10 @@ async function* readExport(
        WHERE c.id IN (SELECT value FROM json_each(?)) ORDER BY c.id`,
     );
     // One conversation's messages after a position, by its (conversation, time, seq) index.
-    const messagePage = db.prepare<{ id: number; time: number; seq: number; limit: number }, MessageRow>(
+    const messagePage = db.prepare<
+      { id: number; time: number; seq: number; limit: number },
+      ExportMessageRow
+    >(
       `SELECT seq, id, role, content, created_at, chat_id, chat_type, metadata, import_key FROM messages
        WHERE conversation_id = @id AND (created_at, seq) > (@time, @seq) ORDER BY created_at, seq ${limitParam('limit')}`,
     );
@@ -189,7 +233,7 @@ async function* readExport(
         for (;;) {
           // Rows one at a time, so that a read stops as soon as the batch is full.
           const messages: ExportMessageRecord[] = [];
-          let last: MessageRow | undefined;
+          let last: ExportMessageRow | undefined;
           for (const row of messagePage.iterate({
             id: session.id,
             ...position,
@@ -292,38 +336,17 @@ export function transferQueries(
       writes.run(() => {
         const now = Date.now();
         const flowsCreated = input.flows.filter((flow) => ensureFlow(flow, now)).map((flow) => flow.id);
-        const seenIds = new Set<string>();
-        const seenKeys = new Set<string>();
-        let skipped = 0;
-        const fresh = (m: NewMessage): boolean => {
-          if (m.id !== undefined && (seenIds.has(m.id) || messageIdTaken.get(m.id))) return false;
-          if (m.importKey && (seenKeys.has(m.importKey) || importKeyTaken.get(m.importKey))) return false;
-          if (m.id !== undefined) seenIds.add(m.id);
-          if (m.importKey) seenKeys.add(m.importKey);
-          return true;
-        };
-        const records: BulkConversation[] = [];
-        for (const conversation of input.conversations) {
-          const messages = conversation.messages.filter(fresh);
-          skipped += conversation.messages.length - messages.length;
-          if (messages.length === 0) continue;
+        const { fresh, skipped } = freshImportMessages(input.conversations, {
+          id: (id) => Boolean(messageIdTaken.get(id)),
+          importKey: (key) => Boolean(importKeyTaken.get(key)),
+        });
+        const records: BulkConversation[] = fresh.map(({ conversation, messages }) => {
           const keepsOwnTitle =
             liveTitleCustom.get(conversation.flowId, conversation.sessionId)?.title_custom === 1;
-          records.push({
-            flowId: conversation.flowId,
-            sessionId: conversation.sessionId,
-            title: keepsOwnTitle ? undefined : conversation.title,
-            messages,
-          });
-        }
+          return { ...keyOf(conversation), title: keepsOwnTitle ? undefined : conversation.title, messages };
+        });
         const inserted = records.length > 0 ? bulkInsertSync(records) : { messages: 0 };
-        const keys = new Map(records.map((r) => [`${r.flowId}\u0000${r.sessionId}`, r]));
-        return {
-          flowsCreated,
-          sessions: [...keys.values()].map((r) => ({ flowId: r.flowId, sessionId: r.sessionId })),
-          messages: inserted.messages,
-          skipped,
-        };
+        return importOutcome(flowsCreated, records, inserted.messages, skipped);
       }),
 
     /** Closes the connections of exports still streaming (the store is closing). */

@@ -5,9 +5,8 @@
  * take seconds. One whose key is live, or that appears twice in one call, is added to
  * the live one instead, in the order given.
  */
-import { v7 as uuidv7 } from 'uuid';
 import type { BulkConversation } from '../bulk-insert';
-import { cut, PREVIEW_LENGTH, TITLE_LENGTH } from '../messages';
+import { cut, messageRow, PREVIEW_LENGTH, TITLE_LENGTH } from '../messages';
 import type { Queryable } from './db';
 import { insertMessageRows, insertMessages, type MessageInsert, refreshConversation } from './messages';
 import { titleTerms } from './terms';
@@ -21,13 +20,7 @@ const keyOf = (r: { flowId: string; sessionId: string }) => `${r.flowId}\u0000${
 
 function prepare(record: BulkConversation, now: number): Prepared {
   const rows = record.messages.map((m) => ({
-    id: m.id ?? uuidv7(),
-    role: m.role,
-    content: m.content,
-    createdAt: m.createdAt ?? now,
-    chatId: m.chatId ?? record.sessionId,
-    chatType: m.chatType,
-    metadata: m.metadata && Object.keys(m.metadata).length > 0 ? JSON.stringify(m.metadata) : null,
+    ...messageRow(m, record.sessionId, m.createdAt ?? now),
     importKey: m.importKey ?? null,
   }));
   return { record, rows };

@@ -1,8 +1,7 @@
 /** Messages and conversations on PostgreSQL: appends, Flowise reads and deletes. */
-import { v7 as uuidv7 } from 'uuid';
 import type { MessageReadOptions } from '../memory-store';
 import type { MessageDeletion } from '../messages';
-import { cut, PREVIEW_LENGTH, TITLE_LENGTH, toConversation, toMessage } from '../messages';
+import { appendedRows, cut, PREVIEW_LENGTH, TITLE_LENGTH, toConversation, toMessage } from '../messages';
 import type {
   ChatMessageRecord,
   ConversationRecord,
@@ -20,9 +19,6 @@ type MessageRow = Parameters<typeof toMessage>[0] & { seq: number };
 const LIST_PIECE_CHARS = 4 * 1024 * 1024;
 /** ...and at most this many messages. */
 const LIST_PIECE_ROWS = 2000;
-
-const metadataText = (m: NewMessage): string | null =>
-  m.metadata && Object.keys(m.metadata).length > 0 ? JSON.stringify(m.metadata) : null;
 
 /** A message row as inserted: already timed and with its id. */
 export interface MessageInsert {
@@ -161,20 +157,7 @@ export async function appendIn(
 ): Promise<{ conversationId: number; messages: MessageRecord[]; last: Position }> {
   const now = Date.now();
   const conversation = await lockLiveConversation(tx, flowId, sessionId, now);
-  // A message is never timed before the one appended ahead of it (a clock set back).
-  let floor = conversation.newest ?? Number.NEGATIVE_INFINITY;
-  const rows = messages.map((m) => {
-    floor = Math.max(m.createdAt ?? now, floor);
-    return {
-      id: m.id ?? uuidv7(),
-      role: m.role,
-      content: m.content,
-      createdAt: floor,
-      chatId: m.chatId ?? sessionId,
-      chatType: m.chatType,
-      metadata: metadataText(m),
-    };
-  });
+  const rows = appendedRows(messages, sessionId, conversation.newest, now);
   const seqs = await insertMessages(tx, conversation.id, rows);
   const times = rows.map((r) => r.createdAt);
   const latest = rows.reduce((a, b) => (b.createdAt >= a.createdAt ? b : a));
@@ -202,7 +185,7 @@ export async function appendIn(
   );
   return {
     conversationId: conversation.id,
-    last: { time: floor, seq: seqs[seqs.length - 1] ?? 0 },
+    last: { time: Math.max(...times), seq: seqs[seqs.length - 1] ?? 0 },
     messages: rows.map((r) => ({
       ...r,
       flowId,

@@ -1,4 +1,6 @@
 /** The session list, one session's messages, renames, deletes and bulk trash on PostgreSQL. */
+
+import type { TrashedMatching } from '../memory-store';
 import { toMessage } from '../messages';
 import type { SessionFilter } from '../session-filter';
 import type { MessagePosition, Page, SessionListOptions, SessionSummaryRecord } from '../sessions';
@@ -226,15 +228,7 @@ export function sessionQueries(db: Database) {
      * They share one trash batch number, `now` or one more than the newest batch still in
      * the trash, taken under a transaction lock so two processes never share one.
      */
-    trashMatching: (
-      filter: SessionFilter,
-      expectedCount: number,
-      now: number,
-    ): Promise<{
-      matched: number;
-      trashed: Array<{ flowId: string; sessionId: string }> | null;
-      batch: number | null;
-    }> =>
+    trashMatching: (filter: SessionFilter, expectedCount: number, now: number): Promise<TrashedMatching> =>
       db.transaction(async (tx) => {
         const p = params();
         const where = fullWhere(filter, p);

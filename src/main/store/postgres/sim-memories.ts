@@ -6,6 +6,7 @@ import {
   type MemoryFilter,
   type MemoryMessageRecord,
   type MemoryPiece,
+  memoryPageBySize,
 } from '../sim-memories';
 import type { MessageRecord, NewMessage } from '../types';
 import type { Database } from './db';
@@ -118,28 +119,17 @@ export function simMemoryQueries(db: Database) {
       limit: number,
       maxChars: number,
     ): { pieces: AsyncGenerator<MemoryPiece>; page: { lastId: number | null; more: boolean } } {
-      const page = { lastId: null as number | null, more: false };
-      async function* pieces(): AsyncGenerator<MemoryPiece> {
-        const rows = await db.prepared<MemoryRow>(
-          `SELECT c.id, c.flow_id, f.name AS flow_name, c.session_id FROM conversations c
-           JOIN flows f ON f.id = c.flow_id WHERE c.trashed_at IS NULL AND c.id > $1 ORDER BY c.id LIMIT $2`,
-          [afterId, limit + 1],
-        );
-        let chars = 0;
-        for (const [index, row] of rows.slice(0, limit).entries()) {
-          for await (const piece of memoryPieces([row])) {
-            if (piece.type === 'messages') chars += piece.chars;
-            yield piece;
-          }
-          page.lastId = row.id;
-          if (chars >= maxChars && index + 1 < rows.length) {
-            page.more = true;
-            return;
-          }
-        }
-        page.more = rows.length > limit;
-      }
-      return { pieces: pieces(), page };
+      return memoryPageBySize(
+        () =>
+          db.prepared<MemoryRow>(
+            `SELECT c.id, c.flow_id, f.name AS flow_name, c.session_id FROM conversations c
+             JOIN flows f ON f.id = c.flow_id WHERE c.trashed_at IS NULL AND c.id > $1 ORDER BY c.id LIMIT $2`,
+            [afterId, limit + 1],
+          ),
+        limit,
+        maxChars,
+        memoryPieces,
+      );
     },
 
     deleteMemories: (filter: MemoryFilter): Promise<Array<{ flowId: string; sessionId: string }>> =>

@@ -8,12 +8,14 @@ import {
   EXPORT_SESSION_PAGE,
   type ExportFilter,
   type ExportItem,
-  type ExportMessageRecord,
+  type ExportMessageRow,
+  freshImportMessages,
   type ImportConversation,
   type ImportFlow,
   type ImportOutcome,
+  importOutcome,
+  toExportMessage,
 } from '../transfer';
-import type { NewMessage } from '../types';
 import { bulkInsertIn } from './bulk-insert';
 import type { Database, Queryable } from './db';
 import { type PgSessionRow, params } from './sql';
@@ -53,19 +55,6 @@ const isEmptyFilter = (f: ExportFilter) =>
   f.q === undefined &&
   f.startDate === undefined &&
   f.endDate === undefined;
-
-interface ExportMessageRow {
-  seq: number;
-  id: string;
-  role: ExportMessageRecord['role'];
-  content: string;
-  created_at: number;
-  chat_id: string;
-  chat_type: ExportMessageRecord['chatType'];
-  metadata: string | null;
-  import_key: string | null;
-  n: number;
-}
 
 async function* readExport(db: Database, filter: ExportFilter): AsyncGenerator<ExportItem[]> {
   const client = await db.connect();
@@ -137,16 +126,7 @@ async function* readExport(db: Database, filter: ExportFilter): AsyncGenerator<E
           if (rows.length > 0) {
             items.push({
               type: 'messages',
-              messages: rows.map((row) => ({
-                id: row.id,
-                role: row.role,
-                content: row.content,
-                createdAt: row.created_at,
-                chatId: row.chat_id,
-                chatType: row.chat_type,
-                metadataJson: row.metadata,
-                importKey: row.import_key,
-              })),
+              messages: rows.map(toExportMessage),
             });
           }
           if (!full()) break;
@@ -240,19 +220,12 @@ export function transferQueries(db: Database) {
             )
           ).map((r) => r.k),
         );
-        let skipped = 0;
-        const fresh = (m: NewMessage): boolean => {
-          if (m.id !== undefined && takenIds.has(m.id)) return false;
-          if (m.importKey && takenKeys.has(m.importKey)) return false;
-          if (m.id !== undefined) takenIds.add(m.id);
-          if (m.importKey) takenKeys.add(m.importKey);
-          return true;
-        };
+        const { fresh, skipped } = freshImportMessages(input.conversations, {
+          id: (id) => takenIds.has(id),
+          importKey: (key) => takenKeys.has(key),
+        });
         const records: BulkConversation[] = [];
-        for (const conversation of input.conversations) {
-          const messages = conversation.messages.filter(fresh);
-          skipped += conversation.messages.length - messages.length;
-          if (messages.length === 0) continue;
+        for (const { conversation, messages } of fresh) {
           const live = await tx.one<{ title_custom: boolean }>(
             'SELECT title_custom FROM conversations WHERE flow_id = $1 AND session_id = $2 AND trashed_at IS NULL',
             [conversation.flowId, conversation.sessionId],
@@ -265,13 +238,7 @@ export function transferQueries(db: Database) {
           });
         }
         const inserted = records.length > 0 ? await bulkInsertIn(tx, records) : { messages: 0 };
-        const sessions = new Map(records.map((r) => [`${r.flowId}\u0000${r.sessionId}`, r]));
-        return {
-          flowsCreated,
-          sessions: [...sessions.values()].map((r) => ({ flowId: r.flowId, sessionId: r.sessionId })),
-          messages: inserted.messages,
-          skipped,
-        };
+        return importOutcome(flowsCreated, records, inserted.messages, skipped);
       }),
   };
 }
