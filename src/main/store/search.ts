@@ -16,7 +16,8 @@ export interface SearchHitRecord {
   snippet: string;
 }
 
-interface HitRow {
+/** A search hit's row as both stores read it (SQLite's also carries FTS5's snippet). */
+export interface HitRow {
   id: string;
   flow_id: string;
   flow_name: string;
@@ -24,8 +25,19 @@ interface HitRow {
   title: string | null;
   role: MessageRecord['role'];
   created_at: number;
-  snippet: string;
 }
+
+/** A hit's record from its row and the snippet its store made. */
+export const toSearchHit = (row: HitRow, snippet: string): SearchHitRecord => ({
+  messageId: row.id,
+  flowId: row.flow_id,
+  flowName: row.flow_name,
+  sessionId: row.session_id,
+  title: row.title,
+  role: row.role,
+  createdAt: row.created_at,
+  snippet,
+});
 
 /** Full-text search over live conversations' messages, newest stored first. */
 export const searchSql = (byFlow: boolean) =>
@@ -89,17 +101,8 @@ export function searchQueries(db: Db) {
         q: contentMatch(q),
         limit: options.limit,
         ...(options.flowId === undefined ? {} : { flowId: options.flowId }),
-      }) as HitRow[];
-      return rows.map((row) => ({
-        messageId: row.id,
-        flowId: row.flow_id,
-        flowName: row.flow_name,
-        sessionId: row.session_id,
-        title: row.title,
-        role: row.role,
-        createdAt: row.created_at,
-        snippet: row.snippet,
-      }));
+      }) as Array<HitRow & { snippet: string }>;
+      return rows.map((row) => toSearchHit(row, row.snippet));
     },
   };
 }

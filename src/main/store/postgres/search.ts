@@ -1,6 +1,5 @@
 /** Full-text search of messages on PostgreSQL: hits across conversations, and where one conversation matches. */
-import type { MatchPositionRecord, SearchHitRecord } from '../search';
-import type { MessageRecord } from '../types';
+import { type HitRow, type MatchPositionRecord, type SearchHitRecord, toSearchHit } from '../search';
 import type { Database } from './db';
 import { params } from './sql';
 import { searchQuery, snippet } from './terms';
@@ -16,16 +15,7 @@ export function searchQueries(db: Database) {
       const p = params();
       const q = p.add(query.tsquery);
       const byFlow = options.flowId === undefined ? '' : `AND c.flow_id = ${p.add(options.flowId)}`;
-      const rows = await db.prepared<{
-        id: string;
-        role: MessageRecord['role'];
-        created_at: number;
-        content: string;
-        flow_id: string;
-        session_id: string;
-        title: string | null;
-        flow_name: string;
-      }>(
+      const rows = await db.prepared<HitRow & { content: string }>(
         `SELECT m.id, m.role, m.created_at, m.content, c.flow_id, c.session_id, c.title,
            (SELECT name FROM flows WHERE id = c.flow_id) AS flow_name
          FROM messages m JOIN conversations c ON c.id = m.conversation_id
@@ -33,16 +23,7 @@ export function searchQueries(db: Database) {
          ORDER BY m.seq DESC LIMIT ${p.add(options.limit)}`,
         p.values,
       );
-      return rows.map((row) => ({
-        messageId: row.id,
-        flowId: row.flow_id,
-        flowName: row.flow_name,
-        sessionId: row.session_id,
-        title: row.title,
-        role: row.role,
-        createdAt: row.created_at,
-        snippet: snippet(row.content, query) ?? '',
-      }));
+      return rows.map((row) => toSearchHit(row, snippet(row.content, query) ?? ''));
     },
 
     /**
