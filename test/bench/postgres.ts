@@ -50,7 +50,15 @@ export async function postgresBench(o: PgBenchOptions): Promise<void> {
     console.log(`  PostgreSQL: not measured: ${missing}`);
     return;
   }
-  const cluster = startPgCluster();
+  let cluster: ReturnType<typeof startPgCluster>;
+  try {
+    cluster = startPgCluster();
+  } catch (error) {
+    console.log(
+      `  PostgreSQL: not measured: no cluster started (${(error as Error).message.split('\n')[0]})`,
+    );
+    return;
+  }
   const servers: ServerProcess[] = [];
   try {
     console.log(`  ${cluster.version}, a throwaway cluster (fsync off, as the test clusters)`);
