@@ -29,6 +29,9 @@ DIR=$(mktemp -d -t mnemo-pg.XXXXXX)
 $SUDO chown postgres:postgres "$DIR"
 $SUDO chmod 700 "$DIR"
 $SUDO runuser -u postgres -- "$BIN/initdb" -D "$DIR/data" -U mnemo --auth=trust -E UTF8 --locale=C.UTF-8 --no-sync >/dev/null
+# Every user is trusted but one, mnemo_password, that must give its password (the test of
+# a wrong password, test/api/serve-database-url.test.ts): pg_hba's first matching line wins.
+$SUDO runuser -u postgres -- sed -i '1i host all mnemo_password 127.0.0.1/32 scram-sha-256' "$DIR/data/pg_hba.conf"
 $SUDO runuser -u postgres -- "$BIN/pg_ctl" -D "$DIR/data" -l "$DIR/server.log" -w -t 30 start \
   -o "-k $DIR -c listen_addresses=127.0.0.1 -p $PORT -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=300" >/dev/null
 echo "DIR=$DIR BIN=$BIN URL=postgresql://mnemo@127.0.0.1:$PORT/postgres"

@@ -68,9 +68,14 @@ export function readServeConfig(
     .map((o) => o.trim())
     .filter(Boolean);
   const databaseUrl = values['database-url'] ?? (env.MNEMO_DATABASE_URL || undefined);
+  const urlSource = values['database-url'] === undefined ? 'MNEMO_DATABASE_URL' : '--database-url';
   if (databaseUrl !== undefined && !/^postgres(ql)?:\/\//i.test(databaseUrl)) {
+    throw new ConfigError(`${urlSource} must be a postgresql:// URL`);
+  }
+  // Never shown: it may hold a password.
+  if (databaseUrl !== undefined && !URL.canParse(databaseUrl)) {
     throw new ConfigError(
-      `${values['database-url'] === undefined ? 'MNEMO_DATABASE_URL' : '--database-url'} must be a postgresql:// URL`,
+      `${urlSource} is not a valid URL (a password's special characters must be percent-encoded, e.g. @ as %40)`,
     );
   }
   return databaseUrl === undefined

@@ -4,7 +4,7 @@ import { app, BrowserWindow, dialog, ipcMain, safeStorage, shell } from 'electro
 // electron-vite copies the file next to the built main process and gives its path.
 import icon from '../../resources/icon.png?asset';
 import { EVENT_CHANNEL } from '../shared/schemas/events';
-import { readServeConfig } from './config';
+import { ConfigError, readServeConfig } from './config';
 import { type Mnemo, startMnemo } from './core';
 import { registerDesktopIpc, registerIpc } from './ipc';
 import { desktopTransferHandlers } from './memory/desktop-transfer';
@@ -96,8 +96,14 @@ if (!app.requestSingleInstanceLock()) {
     event.preventDefault();
     void mnemo.close().finally(() => app.quit());
   });
-  app.whenReady().then(start, (error: unknown) => {
-    console.error('Mnemo could not start:', error);
-    app.exit(1);
-  });
+  // start's failures too (a MNEMO_DATABASE_URL it cannot use): one line and a dialog, then exit, never a window-less process.
+  app
+    .whenReady()
+    .then(start)
+    .catch((error: unknown) => {
+      const message = error instanceof Error ? error.message : String(error);
+      console.error(`Mnemo could not start: ${message}`);
+      dialog.showErrorBox('Mnemo could not start', message);
+      app.exit(error instanceof ConfigError ? 2 : 1);
+    });
 }

@@ -49,11 +49,14 @@ async function startListening(args: string[], env: NodeJS.ProcessEnv, timeoutMs 
   };
 }
 
-/** The built headless server (`npm run serve`) over a data dir, with a fixed key. */
-export function startMnemo(dataDir: string, apiKey: string): Promise<ServerProcess> {
+/** The built headless server (`npm run serve`) over a data dir, or a PostgreSQL database, with a fixed key. */
+export function startMnemo(dataDir: string, apiKey: string, databaseUrl?: string): Promise<ServerProcess> {
   const serve = path.resolve('out/main/serve.js');
   if (!fs.existsSync(serve)) throw new Error(`${serve} is missing: run npm run build first`);
-  return startListening([serve, '--port', '0', '--data-dir', dataDir], { MNEMO_API_KEY: apiKey });
+  const database = databaseUrl ? ['--database-url', databaseUrl] : [];
+  return startListening([serve, '--port', '0', '--data-dir', dataDir, ...database], {
+    MNEMO_API_KEY: apiKey,
+  });
 }
 
 /** baseline-server.ts through Vite's module runner (TypeScript without a build step). */

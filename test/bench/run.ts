@@ -11,7 +11,8 @@
  * Environment: MNEMO_BENCH_SECONDS (each load phase, default 10), MNEMO_BENCH_SESSIONS /
  * MNEMO_BENCH_MESSAGES (scale), MNEMO_BENCH_REUSE=<data dir> (copy a seeded data dir
  * instead of seeding: for working on the benchmark; the import is then not measured),
- * MNEMO_BENCH_ONLY=search (only the search rows: no appends, Flowise load, deletes or window).
+ * MNEMO_BENCH_ONLY=search (only the search rows: no appends, Flowise load, deletes or window),
+ * MNEMO_BENCH_ONLY=postgres (only the PostgreSQL rows of postgres.ts, which seed their own data).
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -21,6 +22,7 @@ import { openStore, type SessionFilter, type SqliteStore } from '../../src/main/
 import { SEED_WORDS, seedFlowIds, seedStore } from '../helpers/seed';
 import { type Call, measureLatency } from './latency';
 import { runLoad } from './load';
+import { postgresBench } from './postgres';
 import { memoryOf, rssSampler, startBaseline, startMnemo } from './processes';
 import { type Figure, line, markdown, table } from './report';
 import { FIRST_SCRIPT_BASELINE, firstRowsTimes, firstScriptBytes } from './window';
@@ -29,6 +31,7 @@ const SESSIONS = Number(process.env.MNEMO_BENCH_SESSIONS ?? 100_000);
 const MESSAGES = Number(process.env.MNEMO_BENCH_MESSAGES ?? 1_000_000);
 const SECONDS = Number(process.env.MNEMO_BENCH_SECONDS ?? 10);
 const SEARCH_ONLY = process.env.MNEMO_BENCH_ONLY === 'search';
+const POSTGRES_ONLY = process.env.MNEMO_BENCH_ONLY === 'postgres';
 const FLOWS = 3;
 const DAYS = 365;
 /** The data ends when the run starts, so "the last 7 days" is the window's preset of that name. */
@@ -211,46 +214,22 @@ async function main(): Promise<void> {
   const dataDir = path.join(tmp, 'data');
   const servers: Array<{ stop(): Promise<void> }> = [];
   try {
-    console.log(
-      `\n1. Seeding ${MESSAGES.toLocaleString('en')} messages in ${SESSIONS.toLocaleString('en')} sessions (${FLOWS} flows, ${DAYS} days)`,
-    );
-    await seed(dataDir);
-    await addLongConversation(dataDir);
-
-    console.log('\n2. Query plans');
-    await printPlans(dataDir);
-
-    console.log('\n3. Servers');
-    const mnemo = await startMnemo(dataDir, KEY);
-    servers.push(mnemo);
-    const rss = rssSampler(mnemo.pid);
-    console.log(
-      `  Mnemo ${mnemo.url} (pid ${mnemo.pid}, RSS ${memoryOf(mnemo.pid).rss.toFixed(0)} MB after start)`,
-    );
-
-    if (SEARCH_ONLY) {
-      await searchLatencies(mnemo.url);
-    } else {
-      const baseline = await startBaseline(path.join(tmp, 'baseline.db'));
-      servers.push(baseline);
-      console.log(`  baseline ${baseline.url}`);
-      await appendBenchmark(mnemo.url, baseline.url);
-      await flowiseThroughput(mnemo.url);
-      await latencies(mnemo.url);
+    if (!POSTGRES_ONLY) await sqliteBench(tmp, dataDir, servers);
+    for (const server of servers.splice(0)) await server.stop();
+    if (!SEARCH_ONLY) {
+      await postgresBench({
+        tmp,
+        key: KEY,
+        sessions: SESSIONS,
+        messages: MESSAGES,
+        flows: FLOWS,
+        days: DAYS,
+        end: END,
+        seconds: SECONDS,
+        connections: CONNECTIONS,
+        record,
+      });
     }
-
-    console.log('\n7. Memory');
-    const peak = rss.peak();
-    rss.stop();
-    record({
-      name: 'server RSS, highest sample under the load above',
-      value: peak,
-      unit: 'MB',
-      target: { op: '<=', value: 200 },
-      note: `VmHWM ${memoryOf(mnemo.pid).hwm.toFixed(0)} MB`,
-    });
-
-    if (!SEARCH_ONLY) await windowFirstRows(`${mnemo.url}/#key=${encodeURIComponent(KEY)}`);
   } finally {
     for (const server of servers) await server.stop();
     fs.rmSync(tmp, { recursive: true, force: true });
@@ -268,6 +247,54 @@ async function main(): Promise<void> {
       ? '\nEvery target is met.'
       : `\n${missed.length} of ${figures.filter((f) => f.target).length} targets missed: ${missed.map((f) => f.name).join('; ')}`,
   );
+}
+
+/** SPEC 9 on SQLite: sections 1 to 8. */
+async function sqliteBench(
+  tmp: string,
+  dataDir: string,
+  servers: Array<{ stop(): Promise<void> }>,
+): Promise<void> {
+  console.log(
+    `\n1. Seeding ${MESSAGES.toLocaleString('en')} messages in ${SESSIONS.toLocaleString('en')} sessions (${FLOWS} flows, ${DAYS} days)`,
+  );
+  await seed(dataDir);
+  await addLongConversation(dataDir);
+
+  console.log('\n2. Query plans');
+  await printPlans(dataDir);
+
+  console.log('\n3. Servers');
+  const mnemo = await startMnemo(dataDir, KEY);
+  servers.push(mnemo);
+  const rss = rssSampler(mnemo.pid);
+  console.log(
+    `  Mnemo ${mnemo.url} (pid ${mnemo.pid}, RSS ${memoryOf(mnemo.pid).rss.toFixed(0)} MB after start)`,
+  );
+
+  if (SEARCH_ONLY) {
+    await searchLatencies(mnemo.url);
+  } else {
+    const baseline = await startBaseline(path.join(tmp, 'baseline.db'));
+    servers.push(baseline);
+    console.log(`  baseline ${baseline.url}`);
+    await appendBenchmark(mnemo.url, baseline.url);
+    await flowiseThroughput(mnemo.url);
+    await latencies(mnemo.url);
+  }
+
+  console.log('\n7. Memory');
+  const peak = rss.peak();
+  rss.stop();
+  record({
+    name: 'server RSS, highest sample under the load above',
+    value: peak,
+    unit: 'MB',
+    target: { op: '<=', value: 200 },
+    note: `VmHWM ${memoryOf(mnemo.pid).hwm.toFixed(0)} MB`,
+  });
+
+  if (!SEARCH_ONLY) await windowFirstRows(`${mnemo.url}/#key=${encodeURIComponent(KEY)}`);
 }
 
 /** Messages stored in the seed flows, as the API counts them. */

@@ -13,6 +13,7 @@ import { openDatabase, redactUrl } from './db';
 import { ensureFlowIn, flowQueries } from './flows';
 import { messageQueries } from './messages';
 import { migrate, schemaVersion } from './migrations';
+import { checkServerVersion, describeOpenError } from './open-error';
 import { searchQueries } from './search';
 import { sessionQueries } from './sessions';
 import { simMemoryQueries } from './sim-memories';
@@ -28,17 +29,21 @@ export async function openPgStore(options: { url: string; poolSize?: number }): 
   const origin = randomInt(1, 2 ** 47);
   const db = openDatabase(options.url, { origin, max: options.poolSize });
   try {
+    const server = await db.one<{ num: string; version: string }>(
+      `SELECT current_setting('server_version_num') AS num, current_setting('server_version') AS version`,
+    );
+    checkServerVersion(Number(server?.num), server?.version ?? '?', location);
     await migrate(db, location);
     await db.transaction((tx) =>
       ensureFlowIn(tx, { id: DEFAULT_FLOW_ID, name: 'Default', responder: { kind: 'echo' } }),
     );
   } catch (error) {
     await db.end();
-    throw error;
+    throw describeOpenError(error, options.url, location);
   }
   const changes = await listenForChanges(options.url, origin).catch(async (error) => {
     await db.end();
-    throw error;
+    throw describeOpenError(error, options.url, location);
   });
   const integrity: IntegrityRecord = {
     state: 'skipped',

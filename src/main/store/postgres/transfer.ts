@@ -21,6 +21,9 @@ import type { Database, Queryable } from './db';
 import { type PgSessionRow, params } from './sql';
 import { searchQuery } from './terms';
 
+/** An insert of this many messages or more is followed by ANALYZE (analyzedAfter). */
+export const ANALYZE_AFTER_MESSAGES = 10_000;
+
 const FLOW_ORDER = `ORDER BY f.id = 'default' DESC, f.name COLLATE "C", f.id COLLATE "C"`;
 
 function exportWhere(filter: ExportFilter, p: ReturnType<typeof params>): string {
@@ -191,16 +194,29 @@ export function transferQueries(db: Database) {
     return false;
   }
 
+  /**
+   * After a large insert the planner's statistics are those of the tables before it (none,
+   * on a fresh database): the search join and the list's first page then took 3 to 5 times
+   * as long until autovacuum's ANALYZE came round (a minute or more). Taken now instead:
+   * ANALYZE reads a sample of rows, so it costs about as much at a million as at ten thousand.
+   */
+  async function analyzedAfter<T extends { messages: number }>(inserted: T): Promise<T> {
+    if (inserted.messages >= ANALYZE_AFTER_MESSAGES)
+      await db.query('ANALYZE conversations, messages, message_terms');
+    return inserted;
+  }
+
   return {
-    bulkInsert: (records: BulkConversation[]) => db.transaction((tx) => bulkInsertIn(tx, records)),
+    bulkInsert: async (records: BulkConversation[]) =>
+      analyzedAfter(await db.transaction((tx) => bulkInsertIn(tx, records))),
 
     exportBatches: (filter: ExportFilter): AsyncGenerator<ExportItem[]> => readExport(db, filter),
 
-    importConversations: (input: {
+    importConversations: async (input: {
       flows: ImportFlow[];
       conversations: ImportConversation[];
-    }): Promise<ImportOutcome> =>
-      db.transaction(async (tx) => {
+    }): Promise<ImportOutcome> => {
+      const outcome = await db.transaction(async (tx) => {
         const now = Date.now();
         const flowsCreated: string[] = [];
         for (const flow of input.flows) if (await ensureFlow(tx, flow, now)) flowsCreated.push(flow.id);
@@ -238,7 +254,10 @@ export function transferQueries(db: Database) {
           });
         }
         const inserted = records.length > 0 ? await bulkInsertIn(tx, records) : { messages: 0 };
-        return importOutcome(flowsCreated, records, inserted.messages, skipped);
-      }),
+        return { inserted, result: importOutcome(flowsCreated, records, inserted.messages, skipped) };
+      });
+      await analyzedAfter(outcome.inserted);
+      return outcome.result;
+    },
   };
 }
