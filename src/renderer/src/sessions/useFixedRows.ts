@@ -43,11 +43,16 @@ export function useFixedRows(count: number, rowHeight: number, overscan: number)
     (el: HTMLElement | null) => {
       element.current = el;
       if (!el) return;
+      // Kept from the events, not read from the element: a read may force a layout. A new element is at the top.
+      let top = 0;
       let height = window.innerHeight;
-      const onScroll = () => update(el.scrollTop, height);
+      const onScroll = () => {
+        top = el.scrollTop;
+        update(top, height);
+      };
       const observer = new ResizeObserver(([entry]) => {
         height = entry?.contentRect.height ?? height;
-        update(el.scrollTop, height);
+        update(top, height);
       });
       observer.observe(el);
       el.addEventListener('scroll', onScroll, { passive: true });
