@@ -52,6 +52,9 @@ export function scrollTopShowing(
 export function useFixedRows(count: number, rowHeight: number, overscan: number) {
   const element = useRef<HTMLElement | null>(null);
   const [inView, setInView] = useState<InView>(() => inViewAt(0, window.innerHeight, rowHeight));
+  // No overscan in the first paint, only the rows in view: the rows below come with the
+  // first size report, a render after that paint and long before any scroll.
+  const [measured, setMeasured] = useState(false);
 
   const update = useCallback(
     (top: number, height: number) => {
@@ -76,6 +79,7 @@ export function useFixedRows(count: number, rowHeight: number, overscan: number)
       const observer = new ResizeObserver(([entry]) => {
         height = entry?.contentRect.height ?? height;
         update(top, height);
+        setMeasured(true);
       });
       observer.observe(el);
       el.addEventListener('scroll', onScroll, { passive: true });
@@ -88,7 +92,7 @@ export function useFixedRows(count: number, rowHeight: number, overscan: number)
     [update],
   );
 
-  const rows = rowSlots(inView, count, rowHeight, overscan);
+  const rows = rowSlots(inView, count, rowHeight, measured ? overscan : 0);
 
   /** Scrolls as little as shows the row whole (nothing when it already is). */
   const scrollToIndex = useCallback(
