@@ -64,17 +64,34 @@ export const FIRST_SCRIPT_BASELINE = { commit: 'baa05bb', bytes: 681_000 };
 
 /**
  * The bytes of JavaScript the page needs before its first render: the module script that
- * the built index.html loads, the chunks it preloads, and what those import statically
- * (`import … from "./x.js"`, `import "./x.js"`), not the chunks loaded with import().
+ * the built index.html loads (the entry), the scripts it preloads (`modulepreload`, and
+ * `preload as=script`: the app the entry imports at once, after sending the first requests),
+ * and what those import statically (`import … from "./x.js"`, `import "./x.js"`), not the
+ * chunks loaded with import() later. `entryBytes`: the entry and its static imports alone.
  */
-export function firstScriptBytes(rendererDir: string): { bytes: number; files: string[] } {
+export function firstScriptBytes(rendererDir: string): {
+  bytes: number;
+  entryBytes: number;
+  files: string[];
+} {
   const html = fs.readFileSync(path.join(rendererDir, 'index.html'), 'utf8');
-  const linked = [
-    ...html.matchAll(/<script\b[^>]*\btype="module"[^>]*\bsrc="([^"]+)"/g),
+  const file = (href: string | undefined) => path.resolve(rendererDir, href ?? '');
+  const entry = [...html.matchAll(/<script\b[^>]*\btype="module"[^>]*\bsrc="([^"]+)"/g)].map((m) =>
+    file(m[1]),
+  );
+  const preloaded = [
     ...html.matchAll(/<link\b[^>]*\brel="modulepreload"[^>]*\bhref="([^"]+)"/g),
-  ].map((m) => path.resolve(rendererDir, m[1] ?? ''));
+    ...html.matchAll(/<link\b[^>]*\brel="preload"[^>]*\bas="script"[^>]*\bhref="([^"]+)"/g),
+  ].map((m) => file(m[1]));
+  const size = (files: string[]) => files.reduce((sum, f) => sum + fs.statSync(f).size, 0);
+  const files = withStaticImports([...entry, ...preloaded]);
+  return { bytes: size(files), entryBytes: size(withStaticImports(entry)), files };
+}
+
+/** These files and every file they import statically, each once. */
+function withStaticImports(files: string[]): string[] {
   const seen = new Set<string>();
-  const pending = [...linked];
+  const pending = [...files];
   for (let file = pending.pop(); file !== undefined; file = pending.pop()) {
     if (seen.has(file)) continue;
     seen.add(file);
@@ -83,6 +100,5 @@ export function firstScriptBytes(rendererDir: string): { bytes: number; files: s
       pending.push(path.resolve(path.dirname(file), m[1] ?? ''));
     }
   }
-  const files = [...seen];
-  return { bytes: files.reduce((sum, f) => sum + fs.statSync(f).size, 0), files };
+  return [...seen];
 }

@@ -1,96 +1,10 @@
-// First: sends the first view's requests before the rest of the script is evaluated.
+// The page's first script: sends the first view's requests (api/firstRequests.ts), then loads
+// the app, which takes their answers. Kept small, so the requests go out before the app's
+// script (React, Mantine) is evaluated; index.html preloads that script meanwhile.
 import './api/firstRequests';
 import '@mantine/core/styles.css';
 import '@mantine/dates/styles.css';
 import '@mantine/notifications/styles.css';
 import './global.css';
-import { MantineProvider } from '@mantine/core';
-import { DatesProvider } from '@mantine/dates';
-import { ModalsProvider } from '@mantine/modals';
-import { Notifications } from '@mantine/notifications';
-import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
-import { StrictMode } from 'react';
-import { createRoot } from 'react-dom/client';
-import { ApiError } from '../../shared/api-error';
-import { App } from './App';
-import { ApiProvider } from './api/context';
-import { client, firstRequests } from './api/firstRequests';
-import { FIRST_PAGE, queryKeys } from './api/queries';
-import { cssVariablesResolver, theme } from './theme';
 
-/** How long the first render waits for the first view's answers (usually there by then); a slow server gets the loading state. */
-const FIRST_ANSWERS_WAIT_MS = 300;
-
-// Once more after a network or server failure; a 4xx answer will not change by asking again.
-const retry = (failures: number, error: Error) =>
-  failures < 1 && !(error instanceof ApiError && error.status >= 400 && error.status < 500);
-const queryClient = new QueryClient({
-  defaultOptions: {
-    queries: {
-      retry,
-      refetchOnWindowFocus: false,
-      staleTime: 5_000,
-    },
-  },
-});
-
-/** The answer already asked for on the first call; a new request on any later one (a retry). */
-function earlyThen<T>(early: Promise<T>, again: () => Promise<T>): () => Promise<T> {
-  let first: Promise<T> | undefined = early;
-  return () => {
-    const answer = first ?? again();
-    first = undefined;
-    return answer;
-  };
-}
-
-/** The answers already asked for become the queries' first fetch (no second request), retried as any query. */
-function adoptFirstRequests(): Promise<unknown> {
-  if (!firstRequests) return Promise.resolve();
-  const { flows, sessions } = firstRequests;
-  const { api } = client;
-  const answers: Promise<unknown>[] = [
-    queryClient.prefetchQuery({
-      queryKey: queryKeys.flows,
-      queryFn: earlyThen(flows, () => api.listFlows({})),
-      retry,
-    }),
-  ];
-  if (sessions) {
-    answers.push(
-      queryClient.prefetchInfiniteQuery({
-        queryKey: queryKeys.sessions(sessions.input),
-        queryFn: earlyThen(sessions.page, () => api.listSessions({ ...sessions.input, limit: FIRST_PAGE })),
-        initialPageParam: undefined as string | undefined,
-        retry,
-      }),
-    );
-  }
-  return Promise.race([
-    Promise.all(answers),
-    new Promise((resolve) => setTimeout(resolve, FIRST_ANSWERS_WAIT_MS)),
-  ]);
-}
-
-function render() {
-  const root = document.getElementById('root');
-  if (!root) throw new Error('no #root element');
-  createRoot(root).render(
-    <StrictMode>
-      <MantineProvider theme={theme} cssVariablesResolver={cssVariablesResolver} defaultColorScheme="auto">
-        <DatesProvider settings={{ firstDayOfWeek: 1 }}>
-          <QueryClientProvider client={queryClient}>
-            <ApiProvider value={client}>
-              <Notifications position="bottom-right" />
-              <ModalsProvider>
-                <App />
-              </ModalsProvider>
-            </ApiProvider>
-          </QueryClientProvider>
-        </DatesProvider>
-      </MantineProvider>
-    </StrictMode>,
-  );
-}
-
-void adoptFirstRequests().then(render);
+void import('./start');

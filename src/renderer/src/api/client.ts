@@ -12,8 +12,12 @@ const KEY_STORAGE = 'mnemo.apiKey';
 export function readWebApiKey(): string | null {
   const fromHash = new URLSearchParams(window.location.hash.slice(1)).get('key');
   if (fromHash) {
-    sessionStorage.setItem(KEY_STORAGE, fromHash);
-    history.replaceState(null, '', window.location.pathname + window.location.search);
+    // After the first requests are sent (api/firstRequests.ts): the tab's first sessionStorage
+    // access and replaceState wait on the browser process, 10 to 30 ms on a busy machine.
+    queueMicrotask(() => {
+      sessionStorage.setItem(KEY_STORAGE, fromHash);
+      history.replaceState(null, '', window.location.pathname + window.location.search);
+    });
     return fromHash;
   }
   return sessionStorage.getItem(KEY_STORAGE);

@@ -5,9 +5,10 @@ import { createApiClient } from './client';
 import { FIRST_PAGE } from './queries';
 
 /**
- * The requests the first view needs, sent as the page's script starts: main.tsx imports
- * this module first, so they travel while React and Mantine are still being evaluated,
- * and their answers can be in the first render (main.tsx puts them in the query cache).
+ * The requests the first view needs, sent as the page's script starts: main.tsx, the small
+ * first script, imports this module, so they travel while the app's script (React, Mantine)
+ * is still loading and being evaluated, and their answers can be in the first render
+ * (start.tsx puts them in the query cache).
  */
 export const client = createApiClient();
 

@@ -1,7 +1,6 @@
 import { Alert, Box, Button, Loader, Stack } from '@mantine/core';
 import { IconMessageOff, IconSearchOff } from '@tabler/icons-react';
 import type { InfiniteData, UseInfiniteQueryResult } from '@tanstack/react-query';
-import { useVirtualizer } from '@tanstack/react-virtual';
 import { type KeyboardEvent, useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { SessionList as SessionPage, SessionSummary } from '../../../shared/schemas/sessions';
 import { noteRowsInView } from '../api/queries';
@@ -10,6 +9,7 @@ import { openSession, useOpenSession } from '../state/view';
 import { openNewConversation } from './newConversation';
 import { PendingRow, ROW_HEIGHT, SessionRow, sessionKeyOf } from './SessionRow';
 import { useDeleteSession } from './useDeleteSession';
+import { useFixedRows } from './useFixedRows';
 
 interface Props {
   query: UseInfiniteQueryResult<InfiniteData<SessionPage, unknown>>;
@@ -34,23 +34,19 @@ export function SessionList({ query, resetKey, by, filtered, onClearFilters }: P
   const openKey = open ? sessionKeyOf(open) : undefined;
   const [active, setActive] = useState(0);
   const deleteSession = useDeleteSession();
-  const scroller = useRef<HTMLDivElement>(null);
-
-  const virtualizer = useVirtualizer({
-    count,
-    getScrollElement: () => scroller.current,
-    estimateSize: () => ROW_HEIGHT,
-    overscan: 10,
-    // Keys stay the default (the index): a key function that changes with the rows would make the
-    // virtualizer re-measure all 100,000 positions on every render.
-  });
-  const items = virtualizer.getVirtualItems();
+  const list = useFixedRows(count, ROW_HEIGHT, 10);
+  const items = list.rows;
   const lastIndex = items.at(-1)?.index ?? 0;
 
-  // biome-ignore lint/correctness/useExhaustiveDependencies: a new filter starts at the top
+  // A new filter starts at the top. Not on the first render: setting scrollTop forces a layout
+  // before the first rows can paint (about 40 ms of a profiled load), and a new list is at the top.
+  const shownKey = useRef(resetKey);
+  // biome-ignore lint/correctness/useExhaustiveDependencies: only a new filter moves the list
   useEffect(() => {
+    if (shownKey.current === resetKey) return;
+    shownKey.current = resetKey;
     setActive(0);
-    virtualizer.scrollToOffset(0);
+    list.scrollToTop();
   }, [resetKey]);
 
   // Load the next page when its rows come near the screen (again and again while scrolling to the end).
@@ -65,12 +61,9 @@ export function SessionList({ query, resetKey, by, filtered, onClearFilters }: P
   const move = (index: number) => {
     const next = Math.max(0, Math.min(index, count - 1));
     setActive(next);
-    virtualizer.scrollToIndex(next, { align: 'auto' });
+    list.scrollToIndex(next);
   };
-  const pageRows = Math.max(
-    1,
-    Math.floor((scroller.current?.clientHeight ?? ROW_HEIGHT * 5) / ROW_HEIGHT) - 1,
-  );
+  const pageRows = Math.max(1, list.rowsInView - 1);
 
   const select = useCallback((index: number, session: SessionSummary) => {
     setActive(index);
@@ -161,7 +154,7 @@ export function SessionList({ query, resetKey, by, filtered, onClearFilters }: P
   const activeId = rows[activeIndex] ? `session-row-${activeIndex}` : undefined;
   return (
     <div
-      ref={scroller}
+      ref={list.ref}
       role="listbox"
       tabIndex={0}
       aria-label="Conversations"
@@ -171,13 +164,13 @@ export function SessionList({ query, resetKey, by, filtered, onClearFilters }: P
       style={{ height: '100%', overflowY: 'auto', outline: 'none', contain: 'strict' }}
       onKeyDown={onKeyDown}
     >
-      <div style={{ height: virtualizer.getTotalSize(), position: 'relative' }}>
+      <div style={{ height: list.totalHeight, position: 'relative' }}>
         {items.map((item) => {
           const session = rows[item.index];
-          if (!session) return <PendingRow key={item.key} start={item.start} />;
+          if (!session) return <PendingRow key={item.index} start={item.start} />;
           return (
             <SessionRow
-              key={item.key}
+              key={item.index}
               index={item.index}
               start={item.start}
               setSize={count}
