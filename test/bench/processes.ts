@@ -67,19 +67,30 @@ export function startBaseline(dbFile: string): Promise<ServerProcess> {
   });
 }
 
-/** VmRSS (now) and VmHWM (peak since start) of a process, in MB. */
-export function memoryOf(pid: number): { rss: number; hwm: number } {
+/**
+ * VmRSS (now) and VmHWM (peak since start) of a process, in MB, and what the RSS is made of:
+ * anonymous memory (the JS heap, SQLite's page cache, native allocations) and mapped files
+ * (the node binary and libraries; the database file too, if SQLite mapped it).
+ */
+export function memoryOf(pid: number): { rss: number; hwm: number; anon: number; file: number } {
   const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
   const kib = (name: string) => Number(new RegExp(`^${name}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? 0);
-  return { rss: kib('VmRSS') / 1024, hwm: kib('VmHWM') / 1024 };
+  return {
+    rss: kib('VmRSS') / 1024,
+    hwm: kib('VmHWM') / 1024,
+    anon: kib('RssAnon') / 1024,
+    file: (kib('RssFile') + kib('RssShmem')) / 1024,
+  };
 }
 
-/** Samples a process's RSS every 50 ms while running; `peak()` is the highest seen. */
+/** Samples a process's RSS every 50 ms while running; `peak()` is the highest sample seen. */
 export function rssSampler(pid: number) {
-  let peak = memoryOf(pid).rss;
+  let peak = memoryOf(pid);
   let running = true;
   const timer = setInterval(() => {
-    if (running) peak = Math.max(peak, memoryOf(pid).rss);
+    if (!running) return;
+    const now = memoryOf(pid);
+    if (now.rss > peak.rss) peak = now;
   }, 50);
   return {
     peak: () => peak,

@@ -288,10 +288,10 @@ async function sqliteBench(
   rss.stop();
   record({
     name: 'server RSS, highest sample under the load above',
-    value: peak,
+    value: peak.rss,
     unit: 'MB',
     target: { op: '<=', value: 200 },
-    note: `VmHWM ${memoryOf(mnemo.pid).hwm.toFixed(0)} MB`,
+    note: `VmHWM ${memoryOf(mnemo.pid).hwm.toFixed(0)} MB; that sample: anonymous ${peak.anon.toFixed(0)} MB (JS heap, SQLite cache, native), mapped files ${peak.file.toFixed(0)} MB`,
   });
 
   if (!SEARCH_ONLY) await windowFirstRows(`${mnemo.url}/#key=${encodeURIComponent(KEY)}`);

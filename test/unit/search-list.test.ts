@@ -5,7 +5,13 @@
  */
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { SessionFilter, SessionListOptions, Store } from '../../src/main/store';
-import { MATCHES_FIRST_LIMIT, SET_WALK_LIMIT, WALK_ROWS } from '../../src/main/store/search-list';
+import {
+  LIST_ORDER_MIN,
+  LIST_ORDER_SCAN,
+  MATCHES_FIRST_LIMIT,
+  SET_WALK_LIMIT,
+  WALK_ROWS,
+} from '../../src/main/store/search-list';
 import { generateConversations, SEED_WORDS, seedFlowIds, seedStore } from '../helpers/seed';
 import { tempStoreForEachTest } from '../helpers/temp-store';
 
@@ -39,6 +45,16 @@ function expectedConversations(): Expected[] {
   });
 }
 
+/** Each conversation's title as stored (from its first message, cut: a cut can end inside a word), as words. */
+async function titleWords(store: Store): Promise<Map<string, Set<string>>> {
+  const pages = await everyPage(store, {}, { sort: 'DESC', by: 'updated', limit: 1_000 });
+  return new Map(
+    pages
+      .flatMap((page) => page.items)
+      .map((s) => [s.sessionId, new Set((s.title ?? '').toLowerCase().split(/[^a-z0-9]+/))]),
+  );
+}
+
 async function everyPage(store: Store, filter: SessionFilter, options: Omit<SessionListOptions, 'after'>) {
   const pages = [];
   let after: SessionListOptions['after'];
@@ -53,9 +69,11 @@ async function everyPage(store: Store, filter: SessionFilter, options: Omit<Sess
 describe('the session list with a search text', () => {
   const temp = tempStoreForEachTest();
   let expected: Expected[];
+  let titles: Map<string, Set<string>>;
   beforeEach(async () => {
     await seedStore(temp.store, SEED);
     expected = expectedConversations();
+    titles = await titleWords(temp.store);
   }, 60_000);
 
   // [name, word, filter, options, whether its first page is walked]
@@ -82,6 +100,22 @@ describe('the session list with a search text', () => {
       true,
     ],
     ['a rarer word', SEED_WORDS[400] as string, {}, { sort: 'DESC', by: 'updated', limit: 50 }, false],
+    // In fewer messages than MATCHES_FIRST_LIMIT but more than LIST_ORDER_MIN conversations:
+    // matches first, its pages read from the list index.
+    [
+      'a word read first in many conversations, newest first',
+      SEED_WORDS[38] as string,
+      {},
+      { sort: 'DESC', by: 'updated', limit: 50 },
+      false,
+    ],
+    [
+      'a word read first in many conversations, oldest created first',
+      SEED_WORDS[38] as string,
+      {},
+      { sort: 'ASC', by: 'created', limit: 40 },
+      false,
+    ],
   ];
 
   for (const [name, word, filter, options, walks] of cases) {
@@ -99,7 +133,9 @@ describe('the session list with a search text', () => {
       const want = expected
         .filter(
           (e) =>
-            e.words.has(word) && (filter.flowId === undefined || e.flowId === filter.flowId) && inRange(e),
+            (e.words.has(word) || titles.get(e.sessionId)?.has(word)) &&
+            (filter.flowId === undefined || e.flowId === filter.flowId) &&
+            inRange(e),
         )
         .sort((a, b) => (options.sort === 'ASC' ? 1 : -1) * (key(a) - key(b) || a.order - b.order));
       const got = pages.flatMap((page) => page.items);
@@ -127,6 +163,62 @@ describe('the session list with a search text', () => {
       expect(await temp.store.countSessions({ ...filter, q: `${word} ` })).toBe(want.length);
     });
   }
+});
+
+describe('a search word read first in many conversations, some of them in the trash', () => {
+  const temp = tempStoreForEachTest();
+  const word = SEED_WORDS[38] as string;
+
+  it('pages hold the live ones in list order, and the total counts only them', async () => {
+    await seedStore(temp.store, SEED);
+    const titles = await titleWords(temp.store);
+    const matching = expectedConversations().filter(
+      (e) => e.words.has(word) || titles.get(e.sessionId)?.has(word),
+    );
+    expect(matching.length).toBeGreaterThanOrEqual(LIST_ORDER_MIN);
+    const trashed = new Set(matching.filter((_, i) => i % 7 === 0).map((e) => e.sessionId));
+    for (const e of matching.filter((m) => trashed.has(m.sessionId))) {
+      expect(await temp.store.deleteSession(e.flowId, e.sessionId, { hard: false, now: END })).toBe(true);
+    }
+    for (const sort of ['DESC', 'ASC'] as const) {
+      const pages = await everyPage(temp.store, { q: `${word} ` }, { sort, by: 'updated', limit: 50 });
+      const want = matching
+        .filter((e) => !trashed.has(e.sessionId))
+        .sort((a, b) => (sort === 'ASC' ? 1 : -1) * (a.updatedAt - b.updatedAt || a.order - b.order));
+      expect(pages.flatMap((page) => page.items.map((s) => s.sessionId))).toEqual(
+        want.map((e) => e.sessionId),
+      );
+      expect(pages[0]).toMatchObject({ total: want.length, totalExact: true });
+    }
+  }, 60_000);
+});
+
+describe('a search word read first, in many conversations all far down the list', () => {
+  const temp = tempStoreForEachTest();
+
+  it(`pages from their rows where ${LIST_ORDER_SCAN} conversations of the list hold too few`, async () => {
+    await temp.store.createFlow({ id: 'f', name: 'F', responder: { kind: 'echo' } });
+    const count = LIST_ORDER_SCAN + 2_000;
+    const marked = LIST_ORDER_MIN + 50;
+    const conversations = Array.from({ length: count }, (_, i) => ({
+      flowId: 'f',
+      sessionId: `s-${i}`,
+      messages: [
+        {
+          role: 'user' as const,
+          chatType: 'EXTERNAL' as const,
+          createdAt: END - (count - i) * 60_000,
+          content: `${i < marked ? 'zyxq' : 'plain'} note ${i}`,
+        },
+      ],
+    }));
+    for (let i = 0; i < count; i += 10_000) await temp.store.bulkInsert(conversations.slice(i, i + 10_000));
+    const pages = await everyPage(temp.store, { q: 'zyxq ' }, { sort: 'DESC', by: 'updated', limit: 50 });
+    expect(pages.flatMap((page) => page.items.map((s) => s.sessionId))).toEqual(
+      Array.from({ length: marked }, (_, i) => `s-${marked - 1 - i}`),
+    );
+    expect(pages[0]).toMatchObject({ total: marked, totalExact: true });
+  }, 60_000);
 });
 
 describe('a search word in many messages of a few old conversations', () => {

@@ -8,6 +8,8 @@ import { contentMatch, MATCHED_MESSAGES } from './session-filter';
  * - matches first, when few messages match: every match is mapped to its conversation
  *   (through the (seq, conversation) index), and those are filtered, sorted and counted,
  *   so the total is exact. Cost grows with the number of matches: 8,000 cost 25 to 35 ms.
+ *   With no other filter and many matched conversations, their rows are not read: the page
+ *   comes from the list index (LIST_ORDER_MIN below).
  * - the walk, when many match: the list is read in its own order and asked, for a batch
  *   of conversations at once, which of them hold a match, until the page is full. A word
  *   in many messages fills a page after a few dozen rows; the total is then only known to
@@ -25,6 +27,23 @@ import { contentMatch, MATCHED_MESSAGES } from './session-filter';
  *     and 0.1 µs a matching message, however many segments the index has.
  */
 export const MATCHES_FIRST_LIMIT = 3_000;
+/**
+ * Matches first with no filter but the search text, when the matches are in at least this
+ * many conversations: the page is read from the list index in list order, keeping the
+ * matched conversations, instead of each matched conversation's row for its sort key (one
+ * random page read each, 628 for a word in 632 messages). From the list index, 51 of 628
+ * conversations among 100,000 are about 8,000 entries in, 70 pages read in order. Fewer
+ * matched conversations, and the walk to 51 of them would be longer than the lookups.
+ */
+export const LIST_ORDER_MIN = 400;
+/**
+ * How far into the list a page read in list order looks (about 2 ms): a word in 400 of
+ * 100,000 conversations spread evenly has 51 of them within 12,750. A word only in old
+ * conversations would have the list read to its end (10 ms); past this, the rows are read.
+ */
+export const LIST_ORDER_SCAN = 20_000;
+/** Counting the matched conversations that are in the trash scans the trash: past this many trashed, the rows are read instead. */
+export const TRASH_SCAN_LIMIT = 10_000;
 /** Title matches up to this many are read once as a set; more are looked up per row. */
 const TITLE_SET_LIMIT = 5_000;
 /**

@@ -4,7 +4,15 @@ import { limitParam } from './limit';
 import type { TrashedMatching } from './memory-store';
 import { type ConversationRow, toConversation, toMessage } from './messages';
 import { pageSnippets } from './page-snippets';
-import { type CandidateReader, type SearchPlan, searchWalker, type WalkCandidate } from './search-list';
+import {
+  type CandidateReader,
+  LIST_ORDER_MIN,
+  LIST_ORDER_SCAN,
+  type SearchPlan,
+  searchWalker,
+  TRASH_SCAN_LIMIT,
+  type WalkCandidate,
+} from './search-list';
 import { contentMatch, HITS_CTE, type SessionFilter, sessionWhere, toFtsQuery } from './session-filter';
 import { statementCache } from './statement-cache';
 import type { ConversationRecord, MessageRecord } from './types';
@@ -82,6 +90,29 @@ function matchesSql(filter: SessionFilter, by: SessionListOptions['by'], fts: st
     FROM (SELECT id, max(seq) AS hit_seq FROM hits GROUP BY id) h CROSS JOIN conversations c ON c.id = h.id
     WHERE ${where.sql}`;
   return { sql, params: { ...where.params, q: fts, mq: contentMatch(fts) } };
+}
+
+/**
+ * Matches first with no other filter, many matched conversations (search-list.ts,
+ * LIST_ORDER_MIN): the next LIST_ORDER_SCAN conversations of the live list, in its order
+ * from its index, keeping those in `@ids` (a JSON array). `scanned` counts how far the list
+ * went (fewer than `@scan`: to its end). The unary `+` keeps the ids from being looked up.
+ */
+function listOrderSql(options: SessionListOptions) {
+  const column = `c.${SORT_COLUMN[options.by]}`;
+  const index =
+    options.by === 'updated' ? 'conversations_live_updated_span' : 'conversations_live_created_span';
+  const dir = options.sort === 'ASC' ? 'ASC' : 'DESC';
+  const after = options.after
+    ? ` AND (${column}, c.id) ${dir === 'ASC' ? '>' : '<'} (@afterKey, @afterId)`
+    : '';
+  const scan = `SELECT c.id, ${column} AS sort_key FROM conversations c INDEXED BY ${index}
+    WHERE c.trashed_at IS NULL${after} ORDER BY ${column} ${dir}, c.id ${dir} ${limitParam('scan')}`;
+  return {
+    page: `SELECT id, sort_key FROM (${scan}) WHERE +id IN (SELECT value FROM json_each(@ids))
+      ORDER BY sort_key ${dir}, id ${dir} ${limitParam('limit')}`,
+    scanned: `SELECT count(*) FROM (${scan})`,
+  };
 }
 
 /** The walk's candidates: the list without its search text, in list order, `@count` at a time. */
@@ -186,10 +217,72 @@ export function sessionQueries(db: Db, writes: WriteQueue) {
     return rows.map((row, i) => withSnippet(row, snippets[i]));
   }
 
-  /** Matches first of search-list.ts: sorted and paged here, counted exactly. */
-  function matchesFirstPage(filter: SessionFilter, options: SessionListOptions, fts: string) {
-    const query = matchesSql(filter, options.by, fts);
-    const all = cached(query.sql).all(query.params) as Array<WalkCandidate & { hit_seq: number | null }>;
+  const matchedConversations = db.prepare<{ q: string; mq: string }, { id: number; hit_seq: number | null }>(
+    `WITH ${HITS_CTE} SELECT id, max(seq) AS hit_seq FROM hits GROUP BY id`,
+  );
+  const trashSize = db
+    .prepare(
+      `SELECT count(*) FROM (SELECT 1 FROM conversations INDEXED BY conversations_trashed
+       WHERE trashed_at IS NOT NULL LIMIT ${TRASH_SCAN_LIMIT})`,
+    )
+    .pluck();
+  const trashedAmong = db
+    .prepare<[string]>(
+      `SELECT count(*) FROM conversations INDEXED BY conversations_trashed
+       WHERE trashed_at IS NOT NULL AND +id IN (SELECT value FROM json_each(?))`,
+    )
+    .pluck();
+
+  const liveSortKeys = {
+    updated: db.prepare<[string], WalkCandidate>(
+      'SELECT c.id, c.updated_at AS sort_key FROM conversations c WHERE c.trashed_at IS NULL AND c.id IN (SELECT value FROM json_each(?))',
+    ),
+    created: db.prepare<[string], WalkCandidate>(
+      'SELECT c.id, c.created_at AS sort_key FROM conversations c WHERE c.trashed_at IS NULL AND c.id IN (SELECT value FROM json_each(?))',
+    ),
+  };
+
+  /**
+   * Matches first with no filter but the search text: the matched conversations are read
+   * once, without their rows; in many of them (LIST_ORDER_MIN), the page comes from the
+   * list index (listOrderSql) and the total is they less those in the trash; in few, their
+   * rows give their sort keys, as matchesSql would.
+   */
+  function plainMatchesFirstPage(options: SessionListOptions, fts: string) {
+    const matched = matchedConversations.all({ q: fts, mq: contentMatch(fts) });
+    const hitSeq = new Map(matched.map((m) => [m.id, m.hit_seq]));
+    const ids = JSON.stringify(matched.map((m) => m.id));
+    const withHit = (row: WalkCandidate) => ({ ...row, hit_seq: hitSeq.get(row.id) ?? null });
+    const byRows = () => sortedPage(liveSortKeys[options.by].all(ids).map(withHit), options, fts);
+    if (matched.length < LIST_ORDER_MIN || (trashSize.get() as number) >= TRASH_SCAN_LIMIT) return byRows();
+    const sql = listOrderSql(options);
+    const position = options.after ? { afterKey: options.after.key, afterId: options.after.id } : {};
+    const rows = cached(sql.page).all({
+      ids,
+      scan: LIST_ORDER_SCAN,
+      limit: options.limit + 1,
+      ...position,
+    }) as WalkCandidate[];
+    // A short page is the last only if the scan reached the list's end.
+    if (
+      rows.length <= options.limit &&
+      (cached(sql.scanned)
+        .pluck()
+        .get({ scan: LIST_ORDER_SCAN, ...position }) as number) >= LIST_ORDER_SCAN
+    ) {
+      return byRows();
+    }
+    const { page, next } = pageOf(rows.map(withHit), options.limit);
+    const total = matched.length - (trashedAmong.get(ids) as number);
+    return { items: searchPage(page, fts), next, total, totalExact: true };
+  }
+
+  /** Every matching conversation with its sort key: sorted and paged here, counted exactly. */
+  function sortedPage(
+    all: Array<WalkCandidate & { hit_seq: number | null }>,
+    options: SessionListOptions,
+    fts: string,
+  ) {
     const sign = options.sort === 'ASC' ? 1 : -1;
     all.sort((a, b) => sign * (a.sort_key - b.sort_key || a.id - b.id));
     const { after } = options;
@@ -199,6 +292,19 @@ export function sessionQueries(db: Db, writes: WriteQueue) {
       options.limit,
     );
     return { items: searchPage(page, fts), next, total: all.length, totalExact: true };
+  }
+
+  /** Matches first of search-list.ts, counted exactly. */
+  function matchesFirstPage(filter: SessionFilter, options: SessionListOptions, fts: string) {
+    if (filter.flowId === undefined && filter.startDate === undefined && filter.endDate === undefined) {
+      return plainMatchesFirstPage(options, fts);
+    }
+    const query = matchesSql(filter, options.by, fts);
+    return sortedPage(
+      cached(query.sql).all(query.params) as Array<WalkCandidate & { hit_seq: number | null }>,
+      options,
+      fts,
+    );
   }
 
   /** The walk of search-list.ts; undefined when it gave up (too few matches in its reach). */
