@@ -1,11 +1,24 @@
 /** Throughput under SPEC 9's load: autocannon, 10 connections, each request built by `next`. */
 import autocannon from 'autocannon';
+import { SEED_WORDS } from '../helpers/seed';
 
 export interface LoadRequest {
   method?: string;
   path: string;
   body?: string;
 }
+
+/** The append both benches send: Sim's add of request `i` to the seed's conversation `n` of `flowId`. */
+export const simAddRequest = (n: number, flowId: string, i: number): LoadRequest => ({
+  method: 'POST',
+  path: '/api/memory',
+  body: JSON.stringify({
+    conversationId: `session-${n}`,
+    blockId: flowId,
+    role: i % 2 === 0 ? 'user' : 'assistant',
+    content: `benchmark message ${i}: the answer to the question about ${SEED_WORDS[i % 500]}`,
+  }),
+});
 
 export interface LoadResult {
   requestsPerSecond: number;

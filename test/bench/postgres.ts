@@ -13,7 +13,7 @@ import { openPgStore } from '../../src/main/store/postgres';
 import { SEED_WORDS, seedDataDir, seedFlowIds, seedStore } from '../helpers/seed';
 import { cpuMeter } from './cpu';
 import { measureLatency } from './latency';
-import { type LoadResult, runLoad } from './load';
+import { type LoadResult, runLoad, simAddRequest } from './load';
 import { pgMissing, startPgCluster } from './pg-cluster';
 import { type ServerProcess, startMnemo } from './processes';
 import type { Figure } from './report';
@@ -156,16 +156,7 @@ async function appends(c: Ctx): Promise<void> {
   const pick = picker(7, Math.max(0, c.scale.sessions - 1_000), c.scale.sessions);
   const append = (i: number) => {
     const n = pick();
-    return {
-      method: 'POST',
-      path: '/api/memory',
-      body: JSON.stringify({
-        conversationId: `session-${n}`,
-        blockId: flows[n % flows.length],
-        role: i % 2 === 0 ? 'user' : 'assistant',
-        content: `benchmark message ${i}: the answer to the question about ${SEED_WORDS[i % 500]}`,
-      }),
-    };
+    return simAddRequest(n, flows[n % flows.length] as string, i);
   };
   const auth = { authorization: `Bearer ${c.key}` };
   const load = (url: string, connections: number, seconds = c.seconds) =>

@@ -21,7 +21,7 @@ import Database from 'better-sqlite3';
 import { openStore, type SessionFilter, type SqliteStore } from '../../src/main/store';
 import { SEED_WORDS, seedFlowIds, seedStore } from '../helpers/seed';
 import { type Call, measureLatency } from './latency';
-import { runLoad } from './load';
+import { runLoad, simAddRequest } from './load';
 import { postgresBench } from './postgres';
 import { memoryOf, rssSampler, startBaseline, startMnemo } from './processes';
 import { type Figure, line, markdown, table } from './report';
@@ -321,16 +321,7 @@ async function appendBenchmark(mnemoUrl: string, baselineUrl: string): Promise<v
   const spread = sessionPicker(11);
   const append = (pick: () => number) => (i: number) => {
     const n = pick();
-    return {
-      method: 'POST',
-      path: '/api/memory',
-      body: JSON.stringify({
-        conversationId: `session-${n}`,
-        blockId: flowOf(n),
-        role: i % 2 === 0 ? 'user' : 'assistant',
-        content: `benchmark message ${i}: the answer to the question about ${SEED_WORDS[i % 500]}`,
-      }),
-    };
+    return simAddRequest(n, flowOf(n), i);
   };
   const options = { connections: CONNECTIONS, seconds: SECONDS };
   const warmup = { connections: CONNECTIONS, seconds: 2 };
