@@ -20,8 +20,8 @@ export const ensureFlowIn = async (tx: Queryable, flow: FlowSettings): Promise<b
   (await tx.prepared(INSERT_IF_ABSENT, flowParams(flow))).length === 1;
 
 const ORDER = `ORDER BY f.id = 'default' DESC, f.name COLLATE "C", f.id COLLATE "C"`;
-/** Counted from the live partial index (SQLite keeps a trigger-kept count instead). */
-const LIVE = '(SELECT count(*) FROM conversations c WHERE c.flow_id = f.id AND c.trashed_at IS NULL)';
+/** The trigger-kept count (migration 3), as SQLite's live_counts. */
+const LIVE = '(SELECT coalesce(sum(l.n), 0)::bigint FROM live_counts l WHERE l.flow_id = f.id)';
 
 type CountedRow = FlowRow & { session_count: number };
 const withCount = (row: CountedRow): FlowWithCount => ({ ...toFlow(row), sessionCount: row.session_count });

@@ -55,6 +55,16 @@ export function sessionQueries(db: Database) {
     );
 
   async function countSessions(filter: SessionFilter): Promise<number> {
+    // No dates and no search: the trigger-kept count (migration 3), not a scan of every live conversation.
+    if (filter.startDate === undefined && filter.endDate === undefined && searchQuery(filter.q) === undefined) {
+      const kept = await (filter.flowId === undefined
+        ? db.prepared<{ n: number }>('SELECT coalesce(sum(n), 0)::bigint AS n FROM live_counts')
+        : db.prepared<{ n: number }>(
+            'SELECT coalesce(sum(n), 0)::bigint AS n FROM live_counts WHERE flow_id = $1',
+            [filter.flowId],
+          ));
+      return kept[0]?.n ?? 0;
+    }
     const p = params();
     const row = await db.prepared<{ n: number }>(
       `SELECT count(*) AS n FROM conversations c WHERE ${fullWhere(filter, p)}`,
