@@ -229,23 +229,26 @@ const MESSAGE_COLUMNS =
 
 export function messageQueries(db: Database) {
   /**
-   * How many of the next rows (at most `limit`) a piece takes: up to the one that brings
-   * their content to `maxChars`, read from sizes alone (no content leaves the server).
+   * The next piece in one round trip: at most `limit` rows, up to the one that brings their
+   * content to `maxChars` (the rows after it never leave the server), with how many rows
+   * the window held, so the caller knows whether more follow without asking again.
    */
-  async function rowsThatFit(
+  async function readPiece(
     filter: MessageFilter,
     options: MessageReadOptions & { after?: Position },
     limit: number,
     maxChars: number,
-  ): Promise<number> {
-    const sizes = pagedSql('char_length(m.content) AS n', filter, options, limit);
-    const rows = await db.prepared<{ n: number }>(sizes.sql, sizes.values);
-    let chars = 0;
-    for (const [i, row] of rows.entries()) {
-      chars += row.n;
-      if (chars >= maxChars) return i + 1;
-    }
-    return rows.length;
+  ): Promise<{ rows: MessageRow[]; read: number }> {
+    const inner = pagedSql(`${MESSAGE_COLUMNS}, char_length(m.content) AS n`, filter, options, limit);
+    const dir = options.order === 'DESC' ? 'DESC' : 'ASC';
+    const order = `x.created_at ${dir}, x.seq ${dir}`;
+    const rows = await db.prepared<MessageRow & { rows_read: number }>(
+      `SELECT * FROM (SELECT x.*, sum(x.n) OVER (ORDER BY ${order} ROWS UNBOUNDED PRECEDING) - x.n AS chars_before,
+         count(*) OVER () AS rows_read FROM (${inner.sql}) x) x
+       WHERE x.chars_before < $${inner.values.length + 1} ORDER BY ${order}`,
+      [...inner.values, maxChars],
+    );
+    return { rows, read: rows[0]?.rows_read ?? 0 };
   }
 
   return {
@@ -302,15 +305,13 @@ export function messageQueries(db: Database) {
       filter: MessageFilter,
       options: MessageReadOptions,
     ): Promise<{ empty: boolean; pieces: AsyncGenerator<ChatMessageRecord[]> }> => {
-      const readPiece = async (remaining: number | undefined, after?: Position) => {
+      const nextPiece = async (remaining: number | undefined, after?: Position) => {
         const want = Math.min(remaining ?? LIST_PIECE_ROWS, LIST_PIECE_ROWS);
-        const take = await rowsThatFit(filter, { ...options, after }, want, LIST_PIECE_CHARS);
-        if (take === 0) return { rows: [] as MessageRow[], more: false };
-        const query = pagedSql(MESSAGE_COLUMNS, filter, { ...options, after }, take);
-        const rows = await db.prepared<MessageRow>(query.sql, query.values);
-        return { rows, more: rows.length === take && (take < want || want === LIST_PIECE_ROWS) };
+        const { rows, read } = await readPiece(filter, { ...options, after }, want, LIST_PIECE_CHARS);
+        // More follow when the piece stopped at its size, or the window was full.
+        return { rows, more: rows.length < read || read === want };
       };
-      const first = await readPiece(options.limit);
+      const first = await nextPiece(options.limit);
       async function* pieces(): AsyncGenerator<ChatMessageRecord[]> {
         let piece = first;
         let remaining = options.limit;
@@ -329,7 +330,7 @@ export function messageQueries(db: Database) {
           if (remaining !== undefined) remaining -= piece.rows.length;
           const last = piece.rows[piece.rows.length - 1];
           if (!piece.more || last === undefined || remaining === 0) return;
-          piece = await readPiece(remaining, { time: last.created_at, seq: last.seq });
+          piece = await nextPiece(remaining, { time: last.created_at, seq: last.seq });
         }
       }
       return { empty: first.rows.length === 0, pieces: pieces() };
