@@ -43,6 +43,18 @@ function fullWhere(filter: SessionFilter, p: ReturnType<typeof params>): string 
   return query ? `${where} AND ${searchCondition(query, p)}` : where;
 }
 
+/**
+ * A scalar subquery giving how many live conversations match the filter: without dates or
+ * search words, the trigger-kept counts (migration 3), not a scan of every live conversation.
+ */
+function countSql(filter: SessionFilter, p: ReturnType<typeof params>): string {
+  if (filter.startDate === undefined && filter.endDate === undefined && searchQuery(filter.q) === undefined) {
+    const byFlow = filter.flowId === undefined ? '' : ` WHERE flow_id = ${p.add(filter.flowId)}`;
+    return `(SELECT coalesce(sum(n), 0)::bigint FROM live_counts${byFlow})`;
+  }
+  return `(SELECT count(*) FROM conversations c WHERE ${fullWhere(filter, p)})`;
+}
+
 export function sessionQueries(db: Database) {
   const rowsByIds = async (ids: number[]) =>
     new Map(
@@ -55,21 +67,8 @@ export function sessionQueries(db: Database) {
     );
 
   async function countSessions(filter: SessionFilter): Promise<number> {
-    // No dates and no search: the trigger-kept count (migration 3), not a scan of every live conversation.
-    if (filter.startDate === undefined && filter.endDate === undefined && searchQuery(filter.q) === undefined) {
-      const kept = await (filter.flowId === undefined
-        ? db.prepared<{ n: number }>('SELECT coalesce(sum(n), 0)::bigint AS n FROM live_counts')
-        : db.prepared<{ n: number }>(
-            'SELECT coalesce(sum(n), 0)::bigint AS n FROM live_counts WHERE flow_id = $1',
-            [filter.flowId],
-          ));
-      return kept[0]?.n ?? 0;
-    }
     const p = params();
-    const row = await db.prepared<{ n: number }>(
-      `SELECT count(*) AS n FROM conversations c WHERE ${fullWhere(filter, p)}`,
-      p.values,
-    );
+    const row = await db.prepared<{ n: number }>(`SELECT ${countSql(filter, p)} AS n`, p.values);
     return row[0]?.n ?? 0;
   }
 
@@ -140,20 +139,24 @@ export function sessionQueries(db: Database) {
       const after = options.after
         ? ` AND (${column}, c.id) ${dir === 'ASC' ? '>' : '<'} (${p.add(options.after.key)}, ${p.add(options.after.id)})`
         : '';
-      // Ids first from the covering list index, then their rows (PostgreSQL would fetch every row to check a date).
-      const ids = await db.prepared<{ id: number; sort_key: number }>(
-        `SELECT c.id, ${column} AS sort_key FROM conversations c WHERE ${where}${after}
-         ORDER BY ${column} ${dir}, c.id ${dir} LIMIT ${p.add(options.limit + 1)}`,
+      const limit = p.add(options.limit + 1);
+      const total = countSql({ ...filter, q: undefined }, p);
+      // One round trip: the page's ids from the covering list index first, then their rows
+      // (PostgreSQL would fetch every row to check a date), and the total.
+      const rows = await db.prepared<PgSessionRow & { sort_key: number; total: number }>(
+        `WITH page AS (SELECT c.id, ${column} AS sort_key FROM conversations c WHERE ${where}${after}
+           ORDER BY ${column} ${dir}, c.id ${dir} LIMIT ${limit})
+         SELECT page.sort_key, ${SESSION_COLUMNS}, ${total} AS total FROM page JOIN conversations c ON c.id = page.id
+         ORDER BY page.sort_key ${dir}, c.id ${dir}`,
         p.values,
       );
-      const more = ids.length > options.limit;
-      const page = more ? ids.slice(0, options.limit) : ids;
-      const rows = await rowsByIds(page.map((r) => r.id));
+      const more = rows.length > options.limit;
+      const page = more ? rows.slice(0, options.limit) : rows;
       const last = page[page.length - 1];
       return {
-        items: page.map((r) => toSummary(rows.get(r.id) as PgSessionRow)),
+        items: page.map(toSummary),
         next: more && last ? { key: last.sort_key, id: last.id } : null,
-        total: await countSessions({ ...filter, q: undefined }),
+        total: rows[0]?.total ?? (await countSessions({ ...filter, q: undefined })),
         totalExact: true,
       };
     },
