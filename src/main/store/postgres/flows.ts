@@ -3,7 +3,7 @@ import { type FlowRow, type FlowSettings, toFlow } from '../flows';
 import type { FlowRecord, FlowWithCount } from '../types';
 import type { Database, Queryable } from './db';
 
-const flowParams = (flow: FlowSettings) => [
+export const flowParams = (flow: FlowSettings) => [
   flow.id,
   flow.name,
   JSON.stringify(flow.responder),
@@ -12,7 +12,8 @@ const flowParams = (flow: FlowSettings) => [
   flow.publicEmbed ? 1 : 0,
 ];
 
-const INSERT_IF_ABSENT = `INSERT INTO flows (id, name, responder, retention_days, created_at, updated_at, public_embed)
+/** Creates a flow unless it exists; $1 its id, then the rest of flowParams. */
+export const INSERT_IF_ABSENT = `INSERT INTO flows (id, name, responder, retention_days, created_at, updated_at, public_embed)
   VALUES ($1, $2, $3, $4, $5, $5, $6) ON CONFLICT (id) DO NOTHING RETURNING id`;
 
 /** Creates the flow unless it exists, inside `tx`; true when created. */

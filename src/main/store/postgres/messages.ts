@@ -44,13 +44,11 @@ export const insertMessages = (
   );
 
 /**
- * Inserts messages of any conversations and their full-text rows in one statement (one
- * round trip however many); returns their seqs in the order given.
+ * The data-modifying CTEs `ins` (messages of any conversations, RETURNING seq, id,
+ * conversation_id) and `terms` (their full-text rows), with their 12 parameters: one
+ * statement however many messages.
  */
-export async function insertMessageRows(
-  tx: Queryable,
-  rows: Array<MessageInsert & { conversationId: number }>,
-): Promise<number[]> {
+function messageRowsCte(rows: Array<MessageInsert & { conversationId: number }>) {
   const termIds: string[] = [];
   const parts: number[] = [];
   const terms: string[] = [];
@@ -61,8 +59,8 @@ export async function insertMessageRows(
       terms.push(t);
     });
   }
-  const inserted = await tx.prepared<{ seq: number }>(
-    `WITH ins AS (
+  return {
+    sql: `ins AS (
        INSERT INTO messages (id, conversation_id, role, content, created_at, chat_id, chat_type, metadata, import_key)
        SELECT id, conversation_id, role, content, created_at, chat_id, chat_type, metadata, import_key
        FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[], $5::bigint[], $6::text[], $7::text[], $8::text[], $9::text[])
@@ -71,9 +69,8 @@ export async function insertMessageRows(
      terms AS (
        INSERT INTO message_terms (seq, part, conversation_id, terms)
        SELECT ins.seq, x.p, ins.conversation_id, x.t::tsvector FROM unnest($10::text[], $11::int[], $12::text[]) AS x(id, p, t)
-       JOIN ins ON ins.id = x.id)
-     SELECT seq FROM ins ORDER BY seq`,
-    [
+       JOIN ins ON ins.id = x.id)`,
+    values: [
       rows.map((r) => r.conversationId),
       rows.map((r) => r.id),
       rows.map((r) => r.role),
@@ -87,6 +84,21 @@ export async function insertMessageRows(
       parts,
       terms,
     ],
+  };
+}
+
+/**
+ * Inserts messages of any conversations and their full-text rows in one statement (one
+ * round trip however many); returns their seqs in the order given.
+ */
+export async function insertMessageRows(
+  tx: Queryable,
+  rows: Array<MessageInsert & { conversationId: number }>,
+): Promise<number[]> {
+  const cte = messageRowsCte(rows);
+  const inserted = await tx.prepared<{ seq: number }>(
+    `WITH ${cte.sql} SELECT seq FROM ins ORDER BY seq`,
+    cte.values,
   );
   return inserted.map((r) => r.seq);
 }
@@ -148,31 +160,42 @@ export async function refreshConversation(tx: Queryable, id: number): Promise<vo
   );
 }
 
-/** Appends messages to the live conversation of (flow, session), creating it if needed, inside `tx`. */
+/** The live conversation an append goes to, locked (lockLiveConversation). */
+export type LockedConversation = Awaited<ReturnType<typeof lockLiveConversation>>;
+
+/**
+ * Appends messages to the live conversation of (flow, session), creating it if needed,
+ * inside `tx` (`locked`: the conversation when the caller has already locked it). The
+ * messages, their full-text rows and the conversation's update are one statement.
+ */
 export async function appendIn(
   tx: Queryable,
   flowId: string,
   sessionId: string,
   messages: NewMessage[],
+  locked?: LockedConversation,
 ): Promise<{ conversationId: number; messages: MessageRecord[]; last: Position }> {
   const now = Date.now();
-  const conversation = await lockLiveConversation(tx, flowId, sessionId, now);
+  const conversation = locked ?? (await lockLiveConversation(tx, flowId, sessionId, now));
   const rows = appendedRows(messages, sessionId, conversation.newest, now);
-  const seqs = await insertMessages(tx, conversation.id, rows);
   const times = rows.map((r) => r.createdAt);
   const latest = rows.reduce((a, b) => (b.createdAt >= a.createdAt ? b : a));
   const firstUser = rows.find((r) => r.role === 'user');
   const title = firstUser ? cut(firstUser.content, TITLE_LENGTH) : null;
-  await tx.prepared(
-    `UPDATE conversations SET
-       message_count = message_count + $2,
-       created_at = CASE WHEN $7 THEN $3 ELSE LEAST(created_at, $3) END,
-       preview = CASE WHEN $7 OR $4 >= updated_at THEN $5 ELSE preview END,
-       updated_at = CASE WHEN $7 THEN $4 ELSE GREATEST(updated_at, $4) END,
-       title = CASE WHEN title IS NULL AND NOT title_custom THEN $6 ELSE title END,
-       title_terms = CASE WHEN title IS NULL AND NOT title_custom THEN $8::tsvector ELSE title_terms END
-     WHERE id = $1`,
+  const cte = messageRowsCte(rows.map((row) => ({ ...row, conversationId: conversation.id })));
+  const inserted = await tx.prepared<{ seq: number }>(
+    `WITH ${cte.sql},
+     touched AS (UPDATE conversations SET
+       message_count = message_count + $14,
+       created_at = CASE WHEN $19 THEN $15 ELSE LEAST(created_at, $15) END,
+       preview = CASE WHEN $19 OR $16 >= updated_at THEN $17 ELSE preview END,
+       updated_at = CASE WHEN $19 THEN $16 ELSE GREATEST(updated_at, $16) END,
+       title = CASE WHEN title IS NULL AND NOT title_custom THEN $18 ELSE title END,
+       title_terms = CASE WHEN title IS NULL AND NOT title_custom THEN $20::tsvector ELSE title_terms END
+     WHERE id = $13)
+     SELECT seq FROM ins ORDER BY seq`,
     [
+      ...cte.values,
       conversation.id,
       rows.length,
       Math.min(...times),
@@ -183,6 +206,7 @@ export async function appendIn(
       titleTerms(title),
     ],
   );
+  const seqs = inserted.map((r) => r.seq);
   return {
     conversationId: conversation.id,
     last: { time: Math.max(...times), seq: seqs[seqs.length - 1] ?? 0 },
