@@ -179,25 +179,22 @@ export function sessionQueries(db: Database) {
         ? `AND (m.created_at, m.seq) ${desc ? '<' : '>'} (${p.add(options.after.time)}, ${p.add(options.after.seq)})`
         : '';
       const order = desc ? 'm.created_at DESC, m.seq DESC' : 'm.created_at, m.seq';
-      const from = `FROM messages m WHERE m.conversation_id = ${id} ${after} ORDER BY ${order}`;
-      // Sizes first: a page of 1,000 messages of 1 MiB is never read whole.
-      const sizes = await db.prepared<{ n: number }>(
-        `SELECT char_length(m.content) + coalesce(char_length(m.metadata), 0) AS n ${from} LIMIT $${p.values.length + 1}`,
-        [...p.values, options.limit + 1],
+      const limit = p.add(options.limit);
+      const maxChars = p.add(options.maxChars);
+      const window = `ORDER BY ${order.replaceAll('m.', 'x.')} ROWS UNBOUNDED PRECEDING`;
+      // One round trip: one row past the page says whether more follow; the running size
+      // sum keeps the rows past maxChars (a page of 1,000 messages of 1 MiB) on the server.
+      const rows = await db.prepared<Parameters<typeof toMessage>[0] & { seq: number; rows_read: number }>(
+        `SELECT x.*, c.flow_id, c.session_id FROM (
+           SELECT x.*, sum(x.n) OVER (${window}) - x.n AS chars_before, row_number() OVER (${window}) AS k,
+             count(*) OVER () AS rows_read
+           FROM (SELECT m.*, char_length(m.content) + coalesce(char_length(m.metadata), 0) AS n
+                 FROM messages m WHERE m.conversation_id = ${id} ${after} ORDER BY ${order} LIMIT ${limit} + 1) x) x
+         JOIN conversations c ON c.id = x.conversation_id
+         WHERE x.k <= ${limit} AND x.chars_before < ${maxChars} ORDER BY ${order.replaceAll('m.', 'x.')}`,
+        p.values,
       );
-      let take = 0;
-      let chars = 0;
-      for (const size of sizes) {
-        if (take === options.limit || chars >= options.maxChars) break;
-        take += 1;
-        chars += size.n;
-      }
-      const more = take < sizes.length;
-      const rows = await db.prepared<Parameters<typeof toMessage>[0] & { seq: number }>(
-        `SELECT m.*, c.flow_id, c.session_id FROM (SELECT m.* ${from} LIMIT $${p.values.length + 1}) m
-         JOIN conversations c ON c.id = m.conversation_id ORDER BY ${order}`,
-        [...p.values, take],
-      );
+      const more = rows.length < (rows[0]?.rows_read ?? 0);
       const last = rows[rows.length - 1];
       return {
         items: rows.map(toMessage),
