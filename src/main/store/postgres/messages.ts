@@ -103,6 +103,29 @@ export async function insertMessageRows(
   return inserted.map((r) => r.seq);
 }
 
+/** A conversation row as the statement that locked it read it. */
+export interface LockedRow {
+  id: number;
+  updated_at: number;
+  newest: number | null;
+}
+
+/**
+ * The newest message's time once the conversation is locked. The locking statement reads
+ * it from its own snapshot: when the lock waited for another transaction's append, that
+ * append's messages are not in it (an append after it would then be timed before it),
+ * while the locked row, read again once the lock is granted, has the updated_at that
+ * append set. Only then is it read again, now that nothing can append meanwhile.
+ */
+export async function newestOnceLocked(tx: Queryable, row: LockedRow): Promise<number | null> {
+  if (row.newest !== null && row.updated_at <= row.newest) return row.newest;
+  const fresh = await tx.one<{ n: number | null }>(
+    'SELECT max(created_at) AS n FROM messages WHERE conversation_id = $1',
+    [row.id],
+  );
+  return fresh?.n ?? null;
+}
+
 /**
  * The live conversation of (flow, session), created when missing, locked for this
  * transaction: appends to one conversation from any process take turns, so message
@@ -115,11 +138,11 @@ export async function lockLiveConversation(
   now: number,
 ): Promise<{ id: number; created: boolean; newest: number | null }> {
   // Its newest message's time in the same round trip (the (conversation, time, seq) index's last entry).
-  const find = `SELECT c.id, (SELECT max(created_at) FROM messages m WHERE m.conversation_id = c.id) AS newest
+  const find = `SELECT c.id, c.updated_at, (SELECT max(created_at) FROM messages m WHERE m.conversation_id = c.id) AS newest
     FROM conversations c WHERE c.flow_id = $1 AND c.session_id = $2 AND c.trashed_at IS NULL FOR UPDATE OF c`;
   for (;;) {
-    const found = await tx.one<{ id: number; newest: number | null }>(find, [flowId, sessionId]);
-    if (found) return { id: found.id, created: false, newest: found.newest };
+    const found = await tx.one<LockedRow>(find, [flowId, sessionId]);
+    if (found) return { id: found.id, created: false, newest: await newestOnceLocked(tx, found) };
     const made = await tx.one<{ id: number }>(
       `INSERT INTO conversations (flow_id, session_id, created_at, updated_at) VALUES ($1, $2, $3, $3)
        ON CONFLICT (flow_id, session_id) WHERE trashed_at IS NULL DO NOTHING RETURNING id`,

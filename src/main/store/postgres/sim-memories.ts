@@ -11,7 +11,7 @@ import {
 import type { MessageRecord, NewMessage } from '../types';
 import type { Database } from './db';
 import { flowParams, INSERT_IF_ABSENT } from './flows';
-import { appendIn } from './messages';
+import { appendIn, newestOnceLocked } from './messages';
 import { type Position, params } from './sql';
 
 const MEMORY_PIECE_ROWS = 10_000;
@@ -105,20 +105,29 @@ export function simMemoryQueries(db: Database) {
           flow_created: boolean;
           flow_name: string | null;
           id: number | null;
+          updated_at: number | null;
           newest: number | null;
         }>(
           `WITH f AS (${INSERT_IF_ABSENT}),
-           c AS (SELECT c.id, (SELECT max(created_at) FROM messages m WHERE m.conversation_id = c.id) AS newest
+           c AS (SELECT c.id, c.updated_at, (SELECT max(created_at) FROM messages m WHERE m.conversation_id = c.id) AS newest
              FROM conversations c WHERE c.flow_id = $1 AND c.session_id = $7 AND c.trashed_at IS NULL FOR UPDATE OF c)
            SELECT EXISTS (SELECT 1 FROM f) AS flow_created, (SELECT name FROM flows WHERE id = $1) AS flow_name,
-             c.id, c.newest FROM (VALUES (1)) AS one LEFT JOIN c ON true`,
+             c.id, c.updated_at, c.newest FROM (VALUES (1)) AS one LEFT JOIN c ON true`,
           [...flowParams({ ...block, responder: { kind: 'echo' } }), sessionId],
         );
         const flowCreated = found?.flow_created === true;
         const locked =
-          found?.id === null || found?.id === undefined
+          found?.id == null || found.updated_at == null
             ? undefined
-            : { id: found.id, created: false, newest: found.newest };
+            : {
+                id: found.id,
+                created: false,
+                newest: await newestOnceLocked(tx, {
+                  id: found.id,
+                  updated_at: found.updated_at,
+                  newest: found.newest,
+                }),
+              };
         const appended = await appendIn(tx, block.id, sessionId, messages, locked);
         const row = {
           id: appended.conversationId,
