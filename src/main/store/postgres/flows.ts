@@ -3,7 +3,7 @@ import { type FlowRow, type FlowSettings, toFlow } from '../flows';
 import type { FlowRecord, FlowWithCount } from '../types';
 import type { Database, Queryable } from './db';
 
-const flowParams = (flow: FlowSettings) => [
+export const flowParams = (flow: FlowSettings) => [
   flow.id,
   flow.name,
   JSON.stringify(flow.responder),
@@ -12,7 +12,8 @@ const flowParams = (flow: FlowSettings) => [
   flow.publicEmbed ? 1 : 0,
 ];
 
-const INSERT_IF_ABSENT = `INSERT INTO flows (id, name, responder, retention_days, created_at, updated_at, public_embed)
+/** Creates a flow unless it exists; $1 its id, then the rest of flowParams. */
+export const INSERT_IF_ABSENT = `INSERT INTO flows (id, name, responder, retention_days, created_at, updated_at, public_embed)
   VALUES ($1, $2, $3, $4, $5, $5, $6) ON CONFLICT (id) DO NOTHING RETURNING id`;
 
 /** Creates the flow unless it exists, inside `tx`; true when created. */
@@ -20,8 +21,8 @@ export const ensureFlowIn = async (tx: Queryable, flow: FlowSettings): Promise<b
   (await tx.prepared(INSERT_IF_ABSENT, flowParams(flow))).length === 1;
 
 const ORDER = `ORDER BY f.id = 'default' DESC, f.name COLLATE "C", f.id COLLATE "C"`;
-/** Counted from the live partial index (SQLite keeps a trigger-kept count instead). */
-const LIVE = '(SELECT count(*) FROM conversations c WHERE c.flow_id = f.id AND c.trashed_at IS NULL)';
+/** The trigger-kept count (migration 3), as SQLite's live_counts. */
+const LIVE = '(SELECT coalesce(sum(l.n), 0)::bigint FROM live_counts l WHERE l.flow_id = f.id)';
 
 type CountedRow = FlowRow & { session_count: number };
 const withCount = (row: CountedRow): FlowWithCount => ({ ...toFlow(row), sessionCount: row.session_count });

@@ -44,13 +44,11 @@ export const insertMessages = (
   );
 
 /**
- * Inserts messages of any conversations and their full-text rows in one statement (one
- * round trip however many); returns their seqs in the order given.
+ * The data-modifying CTEs `ins` (messages of any conversations, RETURNING seq, id,
+ * conversation_id) and `terms` (their full-text rows), with their 12 parameters: one
+ * statement however many messages.
  */
-export async function insertMessageRows(
-  tx: Queryable,
-  rows: Array<MessageInsert & { conversationId: number }>,
-): Promise<number[]> {
+function messageRowsCte(rows: Array<MessageInsert & { conversationId: number }>) {
   const termIds: string[] = [];
   const parts: number[] = [];
   const terms: string[] = [];
@@ -61,8 +59,8 @@ export async function insertMessageRows(
       terms.push(t);
     });
   }
-  const inserted = await tx.prepared<{ seq: number }>(
-    `WITH ins AS (
+  return {
+    sql: `ins AS (
        INSERT INTO messages (id, conversation_id, role, content, created_at, chat_id, chat_type, metadata, import_key)
        SELECT id, conversation_id, role, content, created_at, chat_id, chat_type, metadata, import_key
        FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[], $5::bigint[], $6::text[], $7::text[], $8::text[], $9::text[])
@@ -71,9 +69,8 @@ export async function insertMessageRows(
      terms AS (
        INSERT INTO message_terms (seq, part, conversation_id, terms)
        SELECT ins.seq, x.p, ins.conversation_id, x.t::tsvector FROM unnest($10::text[], $11::int[], $12::text[]) AS x(id, p, t)
-       JOIN ins ON ins.id = x.id)
-     SELECT seq FROM ins ORDER BY seq`,
-    [
+       JOIN ins ON ins.id = x.id)`,
+    values: [
       rows.map((r) => r.conversationId),
       rows.map((r) => r.id),
       rows.map((r) => r.role),
@@ -87,8 +84,46 @@ export async function insertMessageRows(
       parts,
       terms,
     ],
+  };
+}
+
+/**
+ * Inserts messages of any conversations and their full-text rows in one statement (one
+ * round trip however many); returns their seqs in the order given.
+ */
+export async function insertMessageRows(
+  tx: Queryable,
+  rows: Array<MessageInsert & { conversationId: number }>,
+): Promise<number[]> {
+  const cte = messageRowsCte(rows);
+  const inserted = await tx.prepared<{ seq: number }>(
+    `WITH ${cte.sql} SELECT seq FROM ins ORDER BY seq`,
+    cte.values,
   );
   return inserted.map((r) => r.seq);
+}
+
+/** A conversation row as the statement that locked it read it. */
+export interface LockedRow {
+  id: number;
+  updated_at: number;
+  newest: number | null;
+}
+
+/**
+ * The newest message's time once the conversation is locked. The locking statement reads
+ * it from its own snapshot: when the lock waited for another transaction's append, that
+ * append's messages are not in it (an append after it would then be timed before it),
+ * while the locked row, read again once the lock is granted, has the updated_at that
+ * append set. Only then is it read again, now that nothing can append meanwhile.
+ */
+export async function newestOnceLocked(tx: Queryable, row: LockedRow): Promise<number | null> {
+  if (row.newest !== null && row.updated_at <= row.newest) return row.newest;
+  const fresh = await tx.one<{ n: number | null }>(
+    'SELECT max(created_at) AS n FROM messages WHERE conversation_id = $1',
+    [row.id],
+  );
+  return fresh?.n ?? null;
 }
 
 /**
@@ -103,11 +138,11 @@ export async function lockLiveConversation(
   now: number,
 ): Promise<{ id: number; created: boolean; newest: number | null }> {
   // Its newest message's time in the same round trip (the (conversation, time, seq) index's last entry).
-  const find = `SELECT c.id, (SELECT max(created_at) FROM messages m WHERE m.conversation_id = c.id) AS newest
+  const find = `SELECT c.id, c.updated_at, (SELECT max(created_at) FROM messages m WHERE m.conversation_id = c.id) AS newest
     FROM conversations c WHERE c.flow_id = $1 AND c.session_id = $2 AND c.trashed_at IS NULL FOR UPDATE OF c`;
   for (;;) {
-    const found = await tx.one<{ id: number; newest: number | null }>(find, [flowId, sessionId]);
-    if (found) return { id: found.id, created: false, newest: found.newest };
+    const found = await tx.one<LockedRow>(find, [flowId, sessionId]);
+    if (found) return { id: found.id, created: false, newest: await newestOnceLocked(tx, found) };
     const made = await tx.one<{ id: number }>(
       `INSERT INTO conversations (flow_id, session_id, created_at, updated_at) VALUES ($1, $2, $3, $3)
        ON CONFLICT (flow_id, session_id) WHERE trashed_at IS NULL DO NOTHING RETURNING id`,
@@ -148,31 +183,42 @@ export async function refreshConversation(tx: Queryable, id: number): Promise<vo
   );
 }
 
-/** Appends messages to the live conversation of (flow, session), creating it if needed, inside `tx`. */
+/** The live conversation an append goes to, locked (lockLiveConversation). */
+export type LockedConversation = Awaited<ReturnType<typeof lockLiveConversation>>;
+
+/**
+ * Appends messages to the live conversation of (flow, session), creating it if needed,
+ * inside `tx` (`locked`: the conversation when the caller has already locked it). The
+ * messages, their full-text rows and the conversation's update are one statement.
+ */
 export async function appendIn(
   tx: Queryable,
   flowId: string,
   sessionId: string,
   messages: NewMessage[],
+  locked?: LockedConversation,
 ): Promise<{ conversationId: number; messages: MessageRecord[]; last: Position }> {
   const now = Date.now();
-  const conversation = await lockLiveConversation(tx, flowId, sessionId, now);
+  const conversation = locked ?? (await lockLiveConversation(tx, flowId, sessionId, now));
   const rows = appendedRows(messages, sessionId, conversation.newest, now);
-  const seqs = await insertMessages(tx, conversation.id, rows);
   const times = rows.map((r) => r.createdAt);
   const latest = rows.reduce((a, b) => (b.createdAt >= a.createdAt ? b : a));
   const firstUser = rows.find((r) => r.role === 'user');
   const title = firstUser ? cut(firstUser.content, TITLE_LENGTH) : null;
-  await tx.prepared(
-    `UPDATE conversations SET
-       message_count = message_count + $2,
-       created_at = CASE WHEN $7 THEN $3 ELSE LEAST(created_at, $3) END,
-       preview = CASE WHEN $7 OR $4 >= updated_at THEN $5 ELSE preview END,
-       updated_at = CASE WHEN $7 THEN $4 ELSE GREATEST(updated_at, $4) END,
-       title = CASE WHEN title IS NULL AND NOT title_custom THEN $6 ELSE title END,
-       title_terms = CASE WHEN title IS NULL AND NOT title_custom THEN $8::tsvector ELSE title_terms END
-     WHERE id = $1`,
+  const cte = messageRowsCte(rows.map((row) => ({ ...row, conversationId: conversation.id })));
+  const inserted = await tx.prepared<{ seq: number }>(
+    `WITH ${cte.sql},
+     touched AS (UPDATE conversations SET
+       message_count = message_count + $14,
+       created_at = CASE WHEN $19 THEN $15 ELSE LEAST(created_at, $15) END,
+       preview = CASE WHEN $19 OR $16 >= updated_at THEN $17 ELSE preview END,
+       updated_at = CASE WHEN $19 THEN $16 ELSE GREATEST(updated_at, $16) END,
+       title = CASE WHEN title IS NULL AND NOT title_custom THEN $18 ELSE title END,
+       title_terms = CASE WHEN title IS NULL AND NOT title_custom THEN $20::tsvector ELSE title_terms END
+     WHERE id = $13)
+     SELECT seq FROM ins ORDER BY seq`,
     [
+      ...cte.values,
       conversation.id,
       rows.length,
       Math.min(...times),
@@ -183,6 +229,7 @@ export async function appendIn(
       titleTerms(title),
     ],
   );
+  const seqs = inserted.map((r) => r.seq);
   return {
     conversationId: conversation.id,
     last: { time: Math.max(...times), seq: seqs[seqs.length - 1] ?? 0 },
@@ -229,23 +276,26 @@ const MESSAGE_COLUMNS =
 
 export function messageQueries(db: Database) {
   /**
-   * How many of the next rows (at most `limit`) a piece takes: up to the one that brings
-   * their content to `maxChars`, read from sizes alone (no content leaves the server).
+   * The next piece in one round trip: at most `limit` rows, up to the one that brings their
+   * content to `maxChars` (the rows after it never leave the server), with how many rows
+   * the window held, so the caller knows whether more follow without asking again.
    */
-  async function rowsThatFit(
+  async function readPiece(
     filter: MessageFilter,
     options: MessageReadOptions & { after?: Position },
     limit: number,
     maxChars: number,
-  ): Promise<number> {
-    const sizes = pagedSql('char_length(m.content) AS n', filter, options, limit);
-    const rows = await db.prepared<{ n: number }>(sizes.sql, sizes.values);
-    let chars = 0;
-    for (const [i, row] of rows.entries()) {
-      chars += row.n;
-      if (chars >= maxChars) return i + 1;
-    }
-    return rows.length;
+  ): Promise<{ rows: MessageRow[]; read: number }> {
+    const inner = pagedSql(`${MESSAGE_COLUMNS}, char_length(m.content) AS n`, filter, options, limit);
+    const dir = options.order === 'DESC' ? 'DESC' : 'ASC';
+    const order = `x.created_at ${dir}, x.seq ${dir}`;
+    const rows = await db.prepared<MessageRow & { rows_read: number }>(
+      `SELECT * FROM (SELECT x.*, sum(x.n) OVER (ORDER BY ${order} ROWS UNBOUNDED PRECEDING) - x.n AS chars_before,
+         count(*) OVER () AS rows_read FROM (${inner.sql}) x) x
+       WHERE x.chars_before < $${inner.values.length + 1} ORDER BY ${order}`,
+      [...inner.values, maxChars],
+    );
+    return { rows, read: rows[0]?.rows_read ?? 0 };
   }
 
   return {
@@ -302,15 +352,13 @@ export function messageQueries(db: Database) {
       filter: MessageFilter,
       options: MessageReadOptions,
     ): Promise<{ empty: boolean; pieces: AsyncGenerator<ChatMessageRecord[]> }> => {
-      const readPiece = async (remaining: number | undefined, after?: Position) => {
+      const nextPiece = async (remaining: number | undefined, after?: Position) => {
         const want = Math.min(remaining ?? LIST_PIECE_ROWS, LIST_PIECE_ROWS);
-        const take = await rowsThatFit(filter, { ...options, after }, want, LIST_PIECE_CHARS);
-        if (take === 0) return { rows: [] as MessageRow[], more: false };
-        const query = pagedSql(MESSAGE_COLUMNS, filter, { ...options, after }, take);
-        const rows = await db.prepared<MessageRow>(query.sql, query.values);
-        return { rows, more: rows.length === take && (take < want || want === LIST_PIECE_ROWS) };
+        const { rows, read } = await readPiece(filter, { ...options, after }, want, LIST_PIECE_CHARS);
+        // More follow when the piece stopped at its size, or the window was full.
+        return { rows, more: rows.length < read || read === want };
       };
-      const first = await readPiece(options.limit);
+      const first = await nextPiece(options.limit);
       async function* pieces(): AsyncGenerator<ChatMessageRecord[]> {
         let piece = first;
         let remaining = options.limit;
@@ -329,7 +377,7 @@ export function messageQueries(db: Database) {
           if (remaining !== undefined) remaining -= piece.rows.length;
           const last = piece.rows[piece.rows.length - 1];
           if (!piece.more || last === undefined || remaining === 0) return;
-          piece = await readPiece(remaining, { time: last.created_at, seq: last.seq });
+          piece = await nextPiece(remaining, { time: last.created_at, seq: last.seq });
         }
       }
       return { empty: first.rows.length === 0, pieces: pieces() };

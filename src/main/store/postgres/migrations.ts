@@ -111,6 +111,55 @@ CREATE INDEX conversations_trash_batch ON conversations (trash_batch) WHERE tras
 CREATE INDEX conversations_trashed_flow ON conversations (flow_id, trashed_at, id) WHERE trashed_at IS NOT NULL;
 `,
   },
+  {
+    version: 3,
+    // The list's total without counting every live conversation per request (issue 17):
+    // each flow's live count kept by triggers, spread over 16 slots picked by the backend's
+    // pid, so processes creating conversations at once rarely wait on one row (a single
+    // counter row would serialize every new conversation across processes). The total is
+    // the sum of a flow's slots (at most 16 rows). Inserts and deletes count per statement
+    // (a bulk import is one upsert per flow and slot, not one per conversation); trash and
+    // restore per row, only when trashed_at goes from or to NULL. The table is locked while
+    // the counts are taken, so no conversation made meanwhile is missed.
+    up: `
+LOCK TABLE conversations IN SHARE ROW EXCLUSIVE MODE;
+CREATE TABLE live_counts (
+  flow_id text NOT NULL,
+  slot integer NOT NULL,
+  n bigint NOT NULL,
+  PRIMARY KEY (flow_id, slot)
+);
+INSERT INTO live_counts (flow_id, slot, n)
+  SELECT flow_id, 0, count(*) FROM conversations WHERE trashed_at IS NULL GROUP BY flow_id;
+CREATE FUNCTION mnemo_live_counts_statement() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  IF TG_OP = 'INSERT' THEN
+    INSERT INTO live_counts (flow_id, slot, n)
+      SELECT flow_id, pg_backend_pid() % 16, count(*) FROM new_rows WHERE trashed_at IS NULL GROUP BY flow_id ORDER BY flow_id
+      ON CONFLICT (flow_id, slot) DO UPDATE SET n = live_counts.n + excluded.n;
+  ELSE
+    INSERT INTO live_counts (flow_id, slot, n)
+      SELECT flow_id, pg_backend_pid() % 16, -count(*) FROM old_rows WHERE trashed_at IS NULL GROUP BY flow_id ORDER BY flow_id
+      ON CONFLICT (flow_id, slot) DO UPDATE SET n = live_counts.n + excluded.n;
+  END IF;
+  RETURN NULL;
+END $$;
+CREATE FUNCTION mnemo_live_counts_trash() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  INSERT INTO live_counts (flow_id, slot, n)
+    VALUES (NEW.flow_id, pg_backend_pid() % 16, CASE WHEN NEW.trashed_at IS NULL THEN 1 ELSE -1 END)
+    ON CONFLICT (flow_id, slot) DO UPDATE SET n = live_counts.n + excluded.n;
+  RETURN NULL;
+END $$;
+CREATE TRIGGER conversations_live_count_insert AFTER INSERT ON conversations
+  REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION mnemo_live_counts_statement();
+CREATE TRIGGER conversations_live_count_delete AFTER DELETE ON conversations
+  REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION mnemo_live_counts_statement();
+CREATE TRIGGER conversations_live_count_trash AFTER UPDATE OF trashed_at ON conversations
+  FOR EACH ROW WHEN ((OLD.trashed_at IS NULL) <> (NEW.trashed_at IS NULL))
+  EXECUTE FUNCTION mnemo_live_counts_trash();
+`,
+  },
 ];
 
 export const PG_LATEST_SCHEMA_VERSION = migrations[migrations.length - 1]?.version ?? 0;

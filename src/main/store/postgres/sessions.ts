@@ -43,6 +43,18 @@ function fullWhere(filter: SessionFilter, p: ReturnType<typeof params>): string 
   return query ? `${where} AND ${searchCondition(query, p)}` : where;
 }
 
+/**
+ * A scalar subquery giving how many live conversations match the filter: without dates or
+ * search words, the trigger-kept counts (migration 3), not a scan of every live conversation.
+ */
+function countSql(filter: SessionFilter, p: ReturnType<typeof params>): string {
+  if (filter.startDate === undefined && filter.endDate === undefined && searchQuery(filter.q) === undefined) {
+    const byFlow = filter.flowId === undefined ? '' : ` WHERE flow_id = ${p.add(filter.flowId)}`;
+    return `(SELECT coalesce(sum(n), 0)::bigint FROM live_counts${byFlow})`;
+  }
+  return `(SELECT count(*) FROM conversations c WHERE ${fullWhere(filter, p)})`;
+}
+
 export function sessionQueries(db: Database) {
   const rowsByIds = async (ids: number[]) =>
     new Map(
@@ -56,10 +68,7 @@ export function sessionQueries(db: Database) {
 
   async function countSessions(filter: SessionFilter): Promise<number> {
     const p = params();
-    const row = await db.prepared<{ n: number }>(
-      `SELECT count(*) AS n FROM conversations c WHERE ${fullWhere(filter, p)}`,
-      p.values,
-    );
+    const row = await db.prepared<{ n: number }>(`SELECT ${countSql(filter, p)} AS n`, p.values);
     return row[0]?.n ?? 0;
   }
 
@@ -130,20 +139,24 @@ export function sessionQueries(db: Database) {
       const after = options.after
         ? ` AND (${column}, c.id) ${dir === 'ASC' ? '>' : '<'} (${p.add(options.after.key)}, ${p.add(options.after.id)})`
         : '';
-      // Ids first from the covering list index, then their rows (PostgreSQL would fetch every row to check a date).
-      const ids = await db.prepared<{ id: number; sort_key: number }>(
-        `SELECT c.id, ${column} AS sort_key FROM conversations c WHERE ${where}${after}
-         ORDER BY ${column} ${dir}, c.id ${dir} LIMIT ${p.add(options.limit + 1)}`,
+      const limit = p.add(options.limit + 1);
+      const total = countSql({ ...filter, q: undefined }, p);
+      // One round trip: the page's ids from the covering list index first, then their rows
+      // (PostgreSQL would fetch every row to check a date), and the total.
+      const rows = await db.prepared<PgSessionRow & { sort_key: number; total: number }>(
+        `WITH page AS (SELECT c.id, ${column} AS sort_key FROM conversations c WHERE ${where}${after}
+           ORDER BY ${column} ${dir}, c.id ${dir} LIMIT ${limit})
+         SELECT page.sort_key, ${SESSION_COLUMNS}, ${total} AS total FROM page JOIN conversations c ON c.id = page.id
+         ORDER BY page.sort_key ${dir}, c.id ${dir}`,
         p.values,
       );
-      const more = ids.length > options.limit;
-      const page = more ? ids.slice(0, options.limit) : ids;
-      const rows = await rowsByIds(page.map((r) => r.id));
+      const more = rows.length > options.limit;
+      const page = more ? rows.slice(0, options.limit) : rows;
       const last = page[page.length - 1];
       return {
-        items: page.map((r) => toSummary(rows.get(r.id) as PgSessionRow)),
+        items: page.map(toSummary),
         next: more && last ? { key: last.sort_key, id: last.id } : null,
-        total: await countSessions({ ...filter, q: undefined }),
+        total: rows[0]?.total ?? (await countSessions({ ...filter, q: undefined })),
         totalExact: true,
       };
     },
@@ -166,25 +179,22 @@ export function sessionQueries(db: Database) {
         ? `AND (m.created_at, m.seq) ${desc ? '<' : '>'} (${p.add(options.after.time)}, ${p.add(options.after.seq)})`
         : '';
       const order = desc ? 'm.created_at DESC, m.seq DESC' : 'm.created_at, m.seq';
-      const from = `FROM messages m WHERE m.conversation_id = ${id} ${after} ORDER BY ${order}`;
-      // Sizes first: a page of 1,000 messages of 1 MiB is never read whole.
-      const sizes = await db.prepared<{ n: number }>(
-        `SELECT char_length(m.content) + coalesce(char_length(m.metadata), 0) AS n ${from} LIMIT $${p.values.length + 1}`,
-        [...p.values, options.limit + 1],
+      const limit = p.add(options.limit);
+      const maxChars = p.add(options.maxChars);
+      const window = `ORDER BY ${order.replaceAll('m.', 'x.')} ROWS UNBOUNDED PRECEDING`;
+      // One round trip: one row past the page says whether more follow; the running size
+      // sum keeps the rows past maxChars (a page of 1,000 messages of 1 MiB) on the server.
+      const rows = await db.prepared<Parameters<typeof toMessage>[0] & { seq: number; rows_read: number }>(
+        `SELECT x.*, c.flow_id, c.session_id FROM (
+           SELECT x.*, sum(x.n) OVER (${window}) - x.n AS chars_before, row_number() OVER (${window}) AS k,
+             count(*) OVER () AS rows_read
+           FROM (SELECT m.*, char_length(m.content) + coalesce(char_length(m.metadata), 0) AS n
+                 FROM messages m WHERE m.conversation_id = ${id} ${after} ORDER BY ${order} LIMIT ${limit} + 1) x) x
+         JOIN conversations c ON c.id = x.conversation_id
+         WHERE x.k <= ${limit} AND x.chars_before < ${maxChars} ORDER BY ${order.replaceAll('m.', 'x.')}`,
+        p.values,
       );
-      let take = 0;
-      let chars = 0;
-      for (const size of sizes) {
-        if (take === options.limit || chars >= options.maxChars) break;
-        take += 1;
-        chars += size.n;
-      }
-      const more = take < sizes.length;
-      const rows = await db.prepared<Parameters<typeof toMessage>[0] & { seq: number }>(
-        `SELECT m.*, c.flow_id, c.session_id FROM (SELECT m.* ${from} LIMIT $${p.values.length + 1}) m
-         JOIN conversations c ON c.id = m.conversation_id ORDER BY ${order}`,
-        [...p.values, take],
-      );
+      const more = rows.length < (rows[0]?.rows_read ?? 0);
       const last = rows[rows.length - 1];
       return {
         items: rows.map(toMessage),

@@ -10,8 +10,8 @@ import {
 } from '../sim-memories';
 import type { MessageRecord, NewMessage } from '../types';
 import type { Database } from './db';
-import { ensureFlowIn } from './flows';
-import { appendIn } from './messages';
+import { flowParams, INSERT_IF_ABSENT } from './flows';
+import { appendIn, newestOnceLocked } from './messages';
 import { type Position, params } from './sql';
 
 const MEMORY_PIECE_ROWS = 10_000;
@@ -41,26 +41,33 @@ export function simMemoryQueries(db: Database) {
   const RANGE = `conversation_id = $1 AND (created_at, seq) > ($2, $3) AND (created_at, seq) <= ($4, $5)
     ORDER BY created_at, seq LIMIT $6`;
 
-  /** The next piece of one conversation after `from` up to `upTo`, bounded by rows and bytes (sizes read first). */
+  /**
+   * The next piece of one conversation after `from` up to `upTo`, bounded by rows and
+   * bytes, in one round trip: a running sum of the sizes keeps the rows past the bound on
+   * the server, and the window's row count says whether more follow.
+   */
   async function nextPiece(id: number, from: Position, upTo: Position) {
-    const sizes = await db.prepared<{ created_at: number; seq: number; n: number }>(
-      `SELECT created_at, seq, octet_length(content) + coalesce(octet_length(metadata), 0) AS n FROM messages WHERE ${RANGE}`,
-      [id, from.time, from.seq, upTo.time, upTo.seq, MEMORY_PIECE_ROWS],
+    const rows = await db.prepared<{
+      created_at: number;
+      seq: number;
+      role: Role;
+      content: string;
+      metadata: string | null;
+      n: number;
+      rows_read: number;
+    }>(
+      `SELECT * FROM (SELECT x.*, sum(x.n) OVER (ORDER BY x.created_at, x.seq ROWS UNBOUNDED PRECEDING) - x.n AS bytes_before,
+         count(*) OVER () AS rows_read
+       FROM (SELECT created_at, seq, role, content, metadata, octet_length(content) + coalesce(octet_length(metadata), 0) AS n
+             FROM messages WHERE ${RANGE}) x) x
+       WHERE x.bytes_before < $7 ORDER BY x.created_at, x.seq`,
+      [id, from.time, from.seq, upTo.time, upTo.seq, MEMORY_PIECE_ROWS, MEMORY_PIECE_CHARS],
     );
-    if (sizes.length === 0) return { rows: [], bytes: 0, end: null };
-    let bytes = 0;
-    let taken = 0;
-    for (const size of sizes) {
-      taken += 1;
-      bytes += size.n;
-      if (bytes >= MEMORY_PIECE_CHARS) break;
-    }
-    const last = sizes[taken - 1] as { created_at: number; seq: number };
-    const rows = await db.prepared<{ role: Role; content: string; metadata: string | null }>(
-      `SELECT role, content, metadata FROM messages WHERE ${RANGE}`,
-      [id, from.time, from.seq, last.created_at, last.seq, taken],
-    );
-    const more = taken < sizes.length || sizes.length === MEMORY_PIECE_ROWS;
+    const last = rows[rows.length - 1];
+    if (!last) return { rows: [], bytes: 0, end: null };
+    const read = last.rows_read;
+    const more = rows.length < read || read === MEMORY_PIECE_ROWS;
+    const bytes = rows.reduce((sum, row) => sum + row.n, 0);
     return { rows, bytes, end: more ? { time: last.created_at, seq: last.seq } : null };
   }
 
@@ -93,15 +100,40 @@ export function simMemoryQueries(db: Database) {
       messages: NewMessage[],
     ): Promise<{ flowCreated: boolean; messages: MessageRecord[]; memory: AddedMemory }> =>
       db.transaction(async (tx) => {
-        const flowCreated = await ensureFlowIn(tx, { ...block, responder: { kind: 'echo' } });
-        const appended = await appendIn(tx, block.id, sessionId, messages);
-        const flow = flowCreated
-          ? undefined
-          : await tx.one<{ name: string }>('SELECT name FROM flows WHERE id = $1', [block.id]);
+        // The block's flow made if missing, its name, and the memory's conversation locked: one round trip.
+        const found = await tx.one<{
+          flow_created: boolean;
+          flow_name: string | null;
+          id: number | null;
+          updated_at: number | null;
+          newest: number | null;
+        }>(
+          `WITH f AS (${INSERT_IF_ABSENT}),
+           c AS (SELECT c.id, c.updated_at, (SELECT max(created_at) FROM messages m WHERE m.conversation_id = c.id) AS newest
+             FROM conversations c WHERE c.flow_id = $1 AND c.session_id = $7 AND c.trashed_at IS NULL FOR UPDATE OF c)
+           SELECT EXISTS (SELECT 1 FROM f) AS flow_created, (SELECT name FROM flows WHERE id = $1) AS flow_name,
+             c.id, c.updated_at, c.newest FROM (VALUES (1)) AS one LEFT JOIN c ON true`,
+          [...flowParams({ ...block, responder: { kind: 'echo' } }), sessionId],
+        );
+        const flowCreated = found?.flow_created === true;
+        const locked =
+          found?.id == null || found.updated_at == null
+            ? undefined
+            : {
+                id: found.id,
+                created: false,
+                newest: await newestOnceLocked(tx, {
+                  id: found.id,
+                  updated_at: found.updated_at,
+                  newest: found.newest,
+                }),
+              };
+        const appended = await appendIn(tx, block.id, sessionId, messages, locked);
         const row = {
           id: appended.conversationId,
           flow_id: block.id,
-          flow_name: flow?.name ?? block.name,
+          // A flow made by this statement is not in its snapshot: its name is the block's.
+          flow_name: (flowCreated ? null : found?.flow_name) ?? block.name,
           session_id: sessionId,
         };
         return { flowCreated, messages: appended.messages, memory: { row, upTo: appended.last } };
