@@ -2,7 +2,7 @@
 # `npm run test:pg`: the API suite (test/api; arguments go to vitest, e.g. a file name) on
 # PostgreSQL, self-contained: starts a throwaway cluster (scripts/pg-throwaway.sh), runs
 # vitest against it with MNEMO_TEST_DATABASE_URL, stops the cluster on any exit. Exit: vitest's.
-# The fuzz files run a fifth of their cases here (MNEMO_FUZZ_SCALE, unless set): the same
+# The fuzz files run a tenth of their cases here (MNEMO_FUZZ_SCALE, unless set): the same
 # properties, whose full count the SQLite run of the suite has already tried.
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -13,4 +13,4 @@ echo "test:pg: PostgreSQL $("$BIN/psql" "$URL" -Atc 'show server_version') at $U
 # test/api unless a file filter is given (vitest options: write them as --name=value).
 files=test/api
 for arg in "$@"; do case "$arg" in -*) ;; *) files= ;; esac; done
-MNEMO_FUZZ_SCALE="${MNEMO_FUZZ_SCALE:-0.2}" MNEMO_TEST_DATABASE_URL="$URL" npx vitest run $files "$@"
+MNEMO_FUZZ_SCALE="${MNEMO_FUZZ_SCALE:-0.1}" MNEMO_TEST_DATABASE_URL="$URL" npx vitest run $files "$@"

@@ -15,6 +15,7 @@ import { Worker } from 'node:worker_threads';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { IMPORT_MAX_BYTES } from '../../src/shared/schemas/transfer';
 import { eventually } from '../helpers/eventually';
+import { onPostgres } from '../helpers/pg-database';
 import { startTestServer, type TestServer } from '../helpers/server';
 import { tempDir } from '../helpers/tmp';
 
@@ -194,33 +195,40 @@ describe('POST /api/v1/import of a 150 MB file', () => {
     }
   }, 60_000);
 
-  it('leaves the server answering: health every 100 ms, each within a second', async () => {
-    await server.close();
-    server = await startTestServer();
-    const loop = monitorEventLoopDelay({ resolution: 10 });
-    const baselineRss = process.memoryUsage().rss;
-    let peakRss = baselineRss;
-    const rssSampler = setInterval(() => {
-      peakRss = Math.max(peakRss, process.memoryUsage().rss);
-    }, 20);
-    loop.enable();
-    const stopPinging = pingHealth();
-    const { seconds } = await importBig();
-    const health = await stopPinging();
-    loop.disable();
-    clearInterval(rssSampler);
-    console.info(
-      `import of ${mb(bigBytes)}: ${seconds.toFixed(1)} s; RSS growth ${mb(peakRss - baselineRss)}; ` +
-        `${health.latencies.length} health requests, slowest ${health.slowest.toFixed(0)} ms; ` +
-        `longest event-loop block ${(loop.max / 1e6).toFixed(0)} ms (p99 ${(loop.percentile(99) / 1e6).toFixed(0)} ms)`,
-    );
-    // A second is what a window's request may wait; a batch's write takes a small part of it.
-    // It catches the server holding the event loop for a whole-file parse or write.
-    expect(health.failures).toEqual([]);
-    expect(health.latencies.length).toBeGreaterThan(5);
-    expect(health.slowest).toBeLessThan(1_000);
-    expect(loop.max / 1e6).toBeLessThan(1_000);
-  }, 60_000);
+  // Not on PostgreSQL: what holds the event loop here is the parse and the batching, the
+  // same code on both stores (checked by the SQLite run); PostgreSQL's writes wait on its
+  // socket instead of running in this thread. A second 150 MB import cost CI 45 s.
+  it.skipIf(onPostgres())(
+    'leaves the server answering: health every 100 ms, each within a second',
+    async () => {
+      await server.close();
+      server = await startTestServer();
+      const loop = monitorEventLoopDelay({ resolution: 10 });
+      const baselineRss = process.memoryUsage().rss;
+      let peakRss = baselineRss;
+      const rssSampler = setInterval(() => {
+        peakRss = Math.max(peakRss, process.memoryUsage().rss);
+      }, 20);
+      loop.enable();
+      const stopPinging = pingHealth();
+      const { seconds } = await importBig();
+      const health = await stopPinging();
+      loop.disable();
+      clearInterval(rssSampler);
+      console.info(
+        `import of ${mb(bigBytes)}: ${seconds.toFixed(1)} s; RSS growth ${mb(peakRss - baselineRss)}; ` +
+          `${health.latencies.length} health requests, slowest ${health.slowest.toFixed(0)} ms; ` +
+          `longest event-loop block ${(loop.max / 1e6).toFixed(0)} ms (p99 ${(loop.percentile(99) / 1e6).toFixed(0)} ms)`,
+      );
+      // A second is what a window's request may wait; a batch's write takes a small part of it.
+      // It catches the server holding the event loop for a whole-file parse or write.
+      expect(health.failures).toEqual([]);
+      expect(health.latencies.length).toBeGreaterThan(5);
+      expect(health.slowest).toBeLessThan(1_000);
+      expect(loop.max / 1e6).toBeLessThan(1_000);
+    },
+    60_000,
+  );
 });
 
 describe('two imports at once', () => {
