@@ -233,14 +233,11 @@ export function sessionQueries(db: Db, writes: WriteQueue) {
     )
     .pluck();
 
-  const liveSortKeys = {
-    updated: db.prepare<[string], WalkCandidate>(
-      'SELECT c.id, c.updated_at AS sort_key FROM conversations c WHERE c.trashed_at IS NULL AND c.id IN (SELECT value FROM json_each(?))',
-    ),
-    created: db.prepare<[string], WalkCandidate>(
-      'SELECT c.id, c.created_at AS sort_key FROM conversations c WHERE c.trashed_at IS NULL AND c.id IN (SELECT value FROM json_each(?))',
-    ),
-  };
+  /** The live ones among the conversations `ids` (a JSON array), with their sort keys by `by`. */
+  const liveSortKeys = (by: SessionListOptions['by'], ids: string) =>
+    cached(
+      `SELECT c.id, c.${SORT_COLUMN[by]} AS sort_key FROM conversations c WHERE c.trashed_at IS NULL AND c.id IN (SELECT value FROM json_each(?))`,
+    ).all(ids) as WalkCandidate[];
 
   /**
    * Matches first with no filter but the search text: the matched conversations are read
@@ -253,7 +250,7 @@ export function sessionQueries(db: Db, writes: WriteQueue) {
     const hitSeq = new Map(matched.map((m) => [m.id, m.hit_seq]));
     const ids = JSON.stringify(matched.map((m) => m.id));
     const withHit = (row: WalkCandidate) => ({ ...row, hit_seq: hitSeq.get(row.id) ?? null });
-    const byRows = () => sortedPage(liveSortKeys[options.by].all(ids).map(withHit), options, fts);
+    const byRows = () => sortedPage(liveSortKeys(options.by, ids).map(withHit), options, fts);
     if (matched.length < LIST_ORDER_MIN || (trashSize.get() as number) >= TRASH_SCAN_LIMIT) return byRows();
     const sql = listOrderSql(options);
     const position = options.after ? { afterKey: options.after.key, afterId: options.after.id } : {};
