@@ -39,6 +39,13 @@ function fetchElectron() {
   return true;
 }
 
+/** This process's environment without the npm settings `pattern` names (node-gyp reads them as defaults for its flags). */
+function npmEnvWithout(pattern) {
+  const env = { ...process.env };
+  for (const key of Object.keys(env)) if (pattern.test(key)) delete env[key];
+  return env;
+}
+
 function buildSqliteForElectron() {
   const electronVersion = require(path.join(electronDir, 'package.json')).version;
   const source = path.join(root, 'node_modules', 'better-sqlite3');
@@ -57,9 +64,7 @@ function buildSqliteForElectron() {
   for (const entry of ['binding.gyp', 'src', 'deps', 'package.json']) {
     fs.cpSync(path.join(source, entry), path.join(target, entry), { recursive: true });
   }
-  const env = { ...process.env };
-  for (const key of Object.keys(env))
-    if (/^npm_config_(nodedir|target|runtime|dist_url)$/i.test(key)) delete env[key];
+  const env = npmEnvWithout(/^npm_config_(nodedir|target|runtime|dist_url)$/i);
   const r = spawnSync(
     process.execPath,
     [
@@ -108,8 +113,7 @@ function sqliteForThisNode() {
   console.log(
     `mnemo: better-sqlite3 was compiled against other headers (npm's nodedir is ${process.env.npm_config_nodedir}); rebuilding it for ${process.version} against ${prefix}`,
   );
-  const env = { ...process.env, JOBS: 'max' };
-  for (const key of Object.keys(env)) if (/^npm_config_nodedir$/i.test(key)) delete env[key];
+  const env = { ...npmEnvWithout(/^npm_config_nodedir$/i), JOBS: 'max' };
   const r = spawnSync(process.execPath, [gyp, 'rebuild', '--release', `--nodedir=${prefix}`], {
     cwd: path.join(root, 'node_modules', 'better-sqlite3'),
     env,
