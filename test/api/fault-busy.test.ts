@@ -12,7 +12,7 @@ import { BUSY_RETRY_AFTER_SECONDS } from '../../src/main/store/faults';
 import { eventually } from '../helpers/eventually';
 import { onPostgres } from '../helpers/pg-database';
 import { startTestServer, type TestServer } from '../helpers/server';
-import { holdWriteLock } from '../helpers/write-lock';
+import { writeLockHolder } from '../helpers/write-lock';
 
 /** Longer than the 5 s a write waits for the lock. */
 const HOLD_MS = 10_000;
@@ -59,10 +59,12 @@ describe.skipIf(onPostgres())('a database another process holds the write lock o
   it('answers a write 503 with Retry-After, keeps answering health, and writes again once released', async () => {
     const warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
     try {
+      // The other process is started before the writes: the merge begins a second after the
+      // last one, and on a busy machine starting a process takes longer than that.
+      const holder = await writeLockHolder(path.join(server.dataDir, DATABASE_FILE));
       // Segments for the index merge, which then meets the lock once writes pause.
       for (let i = 0; i < 30; i++) expect((await simAdd(`c${i % 5}`, `note ${i} harbour`)).status).toBe(200);
-
-      const lock = await holdWriteLock(path.join(server.dataDir, DATABASE_FILE), HOLD_MS);
+      await holder.lock(HOLD_MS);
 
       const write = simAdd('c1', 'a note that waits');
       const slowest = await slowestHealth(write);
@@ -81,7 +83,7 @@ describe.skipIf(onPostgres())('a database another process holds the write lock o
         warn.mock.calls.some((call) => String(call[0]).includes('merging the search index failed'));
       expect(await eventually(mergeFailed, HOLD_MS)).toBe(true);
 
-      await lock.released;
+      await holder.released;
       expect((await simAdd('c1', 'a note after the lock')).status).toBe(200);
       expect(await eventually(() => segments() <= 4, 15_000)).toBe(true);
     } finally {
