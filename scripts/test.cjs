@@ -5,7 +5,7 @@
  * code is non-zero if any failed. The e2e stage needs the build: it is skipped, and
  * counted as failed, when the build failed.
  *
- * With MNEMO_TEST_POSTGRES=1 (CI sets it), the API suite also runs on a throwaway
+ * With MNEMO_TEST_POSTGRES=1, the API suite also runs on a throwaway
  * PostgreSQL cluster (`npm run test:pg`), beside the e2e stage and on one vitest worker:
  * the browser tests use about one of two cores, the API suite the other. (At nice 10 on
  * two workers it starved whenever the browser tests were busy, and its longest tests ran
