@@ -165,10 +165,15 @@ CREATE TRIGGER conversations_live_count_trash AFTER UPDATE OF trashed_at ON conv
 export const PG_LATEST_SCHEMA_VERSION = migrations[migrations.length - 1]?.version ?? 0;
 
 /**
- * Brings the database to the latest version. A database a newer Mnemo migrated is
- * refused, as SQLite's is; so is one that holds tables of another application.
+ * Brings the database to the latest version (or to `upTo`: tests that build a database as
+ * an older Mnemo left it). A database a newer Mnemo migrated is refused, as SQLite's is;
+ * so is one that holds tables of another application.
  */
-export async function migrate(db: Database, where: string): Promise<{ from: number; to: number }> {
+export async function migrate(
+  db: Database,
+  where: string,
+  upTo = PG_LATEST_SCHEMA_VERSION,
+): Promise<{ from: number; to: number }> {
   return db.transaction(async (tx) => {
     await tx.query('SELECT pg_advisory_xact_lock($1)', [MIGRATION_LOCK]);
     await tx.query(`CREATE TABLE IF NOT EXISTS mnemo_schema_migrations (
@@ -192,11 +197,11 @@ export async function migrate(db: Database, where: string): Promise<{ from: numb
       }
     }
     for (const m of migrations) {
-      if (m.version <= from) continue;
+      if (m.version <= from || m.version > upTo) continue;
       await tx.query(m.up);
       await tx.query('INSERT INTO mnemo_schema_migrations (version) VALUES ($1)', [m.version]);
     }
-    return { from, to: PG_LATEST_SCHEMA_VERSION };
+    return { from, to: Math.max(from, upTo) };
   });
 }
 
