@@ -8,9 +8,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase } from '../../src/main/store/postgres/db';
 import { flowQueries } from '../../src/main/store/postgres/flows';
-import { messageQueries } from '../../src/main/store/postgres/messages';
 import { migrate } from '../../src/main/store/postgres/migrations';
 import { sessionQueries } from '../../src/main/store/postgres/sessions';
+import { transferQueries } from '../../src/main/store/postgres/transfer';
 import type { SessionList, TrashList } from '../../src/shared/schemas/sessions';
 import { createTestDatabase, onPostgres, type TestDatabase } from '../helpers/pg-database';
 import { startTestServer, type TestServer } from '../helpers/server';
@@ -32,32 +32,42 @@ interface Counts {
   trash: Map<string, number>;
 }
 
-const message = (content: string) => ({ role: 'user' as const, content, chatType: 'EXTERNAL' as const });
+/** One conversation of one message, as an import brings it (writes of migration 1's tables only). */
+const conversation = (flowId: string, sessionId: string) => ({
+  flowId,
+  sessionId,
+  messages: [
+    {
+      role: 'user' as const,
+      content: `${flowId} ${sessionId}`,
+      createdAt: Date.now(),
+      chatType: 'EXTERNAL' as const,
+    },
+  ],
+});
 
 let database: TestDatabase;
 let server: TestServer;
 
-/** The database as Mnemo at schema version 2 left it, built through that version's own writes. */
+/** The database as Mnemo at schema version 2 left it (no live_counts yet). */
 async function buildAtVersion2(url: string): Promise<Counts> {
   const db = openDatabase(url, { origin: 1, max: 2 });
   try {
     expect(await migrate(db, 'the test database', 2)).toEqual({ from: 0, to: 2 });
     const flows = flowQueries(db);
-    const messages = messageQueries(db);
+    const transfer = transferQueries(db);
     const sessions = sessionQueries(db);
     const counts: Counts = { live: new Map(), trash: new Map() };
     for (const [flowId, built] of Object.entries(BUILT)) {
       await flows.createFlow({ id: flowId, name: `Flow ${flowId}`, responder: { kind: 'echo' } });
-      for (const sessionId of built.made) {
-        await messages.appendMessages(flowId, sessionId, [message(`${flowId} ${sessionId}`)]);
-      }
+      await transfer.bulkInsert(built.made.map((sessionId) => conversation(flowId, sessionId)));
       for (const sessionId of built.trashed) {
         expect(await sessions.deleteSession(flowId, sessionId, { hard: false, now: Date.now() })).toBe(true);
       }
       counts.live.set(flowId, built.made.length - built.trashed.length);
       counts.trash.set(flowId, built.trashed.length);
     }
-    await messages.appendMessages(MADE_AGAIN.flowId, MADE_AGAIN.sessionId, [message('again')]);
+    await transfer.bulkInsert([conversation(MADE_AGAIN.flowId, MADE_AGAIN.sessionId)]);
     counts.live.set(MADE_AGAIN.flowId, (counts.live.get(MADE_AGAIN.flowId) ?? 0) + 1);
     return counts;
   } finally {

@@ -9,9 +9,8 @@ import {
   memoryPageBySize,
 } from '../sim-memories';
 import type { MessageRecord, NewMessage } from '../types';
-import type { Database } from './db';
-import { flowParams, INSERT_IF_ABSENT } from './flows';
-import { appendIn, newestOnceLocked } from './messages';
+import { type Database, retried } from './db';
+import { appendIn } from './messages';
 import { type Position, params } from './sql';
 
 const MEMORY_PIECE_ROWS = 10_000;
@@ -99,44 +98,20 @@ export function simMemoryQueries(db: Database) {
       sessionId: string,
       messages: NewMessage[],
     ): Promise<{ flowCreated: boolean; messages: MessageRecord[]; memory: AddedMemory }> =>
-      db.transaction(async (tx) => {
-        // The block's flow made if missing, its name, and the memory's conversation locked: one round trip.
-        const found = await tx.one<{
-          flow_created: boolean;
-          flow_name: string | null;
-          id: number | null;
-          updated_at: number | null;
-          newest: number | null;
-        }>(
-          `WITH f AS (${INSERT_IF_ABSENT}),
-           c AS (SELECT c.id, c.updated_at, (SELECT max(created_at) FROM messages m WHERE m.conversation_id = c.id) AS newest
-             FROM conversations c WHERE c.flow_id = $1 AND c.session_id = $7 AND c.trashed_at IS NULL FOR UPDATE OF c)
-           SELECT EXISTS (SELECT 1 FROM f) AS flow_created, (SELECT name FROM flows WHERE id = $1) AS flow_name,
-             c.id, c.updated_at, c.newest FROM (VALUES (1)) AS one LEFT JOIN c ON true`,
-          [...flowParams({ ...block, responder: { kind: 'echo' } }), sessionId],
-        );
-        const flowCreated = found?.flow_created === true;
-        const locked =
-          found?.id == null || found.updated_at == null
-            ? undefined
-            : {
-                id: found.id,
-                created: false,
-                newest: await newestOnceLocked(tx, {
-                  id: found.id,
-                  updated_at: found.updated_at,
-                  newest: found.newest,
-                }),
-              };
-        const appended = await appendIn(tx, block.id, sessionId, messages, locked);
+      retried(async () => {
+        // The block's flow made if missing, the memory's conversation locked, the messages added: one statement.
+        const appended = await appendIn(db, block.id, sessionId, messages, block);
         const row = {
           id: appended.conversationId,
           flow_id: block.id,
-          // A flow made by this statement is not in its snapshot: its name is the block's.
-          flow_name: (flowCreated ? null : found?.flow_name) ?? block.name,
+          flow_name: appended.flowName ?? block.name,
           session_id: sessionId,
         };
-        return { flowCreated, messages: appended.messages, memory: { row, upTo: appended.last } };
+        return {
+          flowCreated: appended.flowCreated,
+          messages: appended.messages,
+          memory: { row, upTo: appended.last },
+        };
       }),
 
     streamAddedMemory: (memory: AddedMemory): AsyncGenerator<MemoryPiece> =>
