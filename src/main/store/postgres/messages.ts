@@ -1,4 +1,5 @@
 /** Messages and conversations on PostgreSQL: appends, Flowise reads and deletes. */
+import type { Role } from '../../../shared/schemas/common';
 import type { MessageReadOptions } from '../memory-store';
 import type { MessageDeletion } from '../messages';
 import { appendedRows, cut, PREVIEW_LENGTH, TITLE_LENGTH, toConversation, toMessage } from '../messages';
@@ -147,26 +148,46 @@ export interface FlowIfAbsent {
   name: string;
 }
 
+/** A row of mnemo_append's answer: the append's fields, and one message of the memory's first piece when asked for. */
+export interface AppendRow {
+  flow_created: boolean;
+  flow_name: string | null;
+  conv_id: number;
+  newest: number | null;
+  last_seq: number;
+  m_time: number;
+  m_seq: number;
+  m_role: Role;
+  m_content: string;
+  m_metadata: string | null;
+  m_bytes: number;
+  m_rows: number;
+}
+
 /**
  * Appends messages to the live conversation of (flow, session), creating it (and `flow`,
  * when given, if missing) as needed: one statement, migration 4's mnemo_append, which
  * takes the conversation's row lock, so appends to one conversation from any process take
  * turns and its seqs grow in commit order (keyset reads never skip one). Inside `tx` when
- * it is part of a larger transaction; on its own it is one round trip and its own transaction.
+ * it is part of a larger transaction; on its own it is one round trip and its own
+ * transaction. With `piece`, its answer holds the memory's first piece up to the added
+ * messages (at most `piece.rows` rows, up to the one that brings them to `piece.bytes`).
  */
 export async function appendIn(
   tx: Queryable,
   flowId: string,
   sessionId: string,
   messages: NewMessage[],
-  flow?: FlowIfAbsent,
+  options: { flow?: FlowIfAbsent; piece?: { rows: number; bytes: number } } = {},
 ): Promise<{
   conversationId: number;
   messages: MessageRecord[];
   last: Position;
   flowCreated: boolean;
   flowName: string | null;
+  memory: AppendRow[];
 }> {
+  const { flow, piece } = options;
   const now = Date.now();
   // Timed as if the conversation were empty; the statement raises each to its newest message's time.
   const rows = appendedRows(messages, sessionId, null, now);
@@ -178,14 +199,8 @@ export async function appendIn(
   const flowRest = flow
     ? flowParams({ ...flow, responder: { kind: 'echo' } }).slice(2)
     : [null, null, now, 0];
-  const result = await tx.one<{
-    flow_created: boolean;
-    flow_name: string | null;
-    conversation_id: number;
-    newest: number | null;
-    last_seq: number;
-  }>(
-    `SELECT * FROM mnemo_append($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20)`,
+  const answer = await tx.prepared<AppendRow>(
+    `SELECT * FROM mnemo_append($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22)`,
     [
       flowId,
       flow?.name ?? null,
@@ -204,13 +219,16 @@ export async function appendIn(
       cut(last?.content ?? '', PREVIEW_LENGTH),
       title,
       titleTerms(title),
+      piece?.rows ?? 0,
+      piece?.bytes ?? 0,
     ],
   );
+  const result = answer[0];
   if (!result) throw new Error('mnemo_append answered nothing');
   const floor = result.newest ?? Number.NEGATIVE_INFINITY;
   const timed = rows.map((r) => ({ ...r, createdAt: Math.max(r.createdAt, floor) }));
   return {
-    conversationId: result.conversation_id,
+    conversationId: result.conv_id,
     flowCreated: result.flow_created,
     flowName: result.flow_name,
     last: { time: timed[timed.length - 1]?.createdAt ?? now, seq: result.last_seq },
@@ -220,6 +238,7 @@ export async function appendIn(
       sessionId,
       metadata: r.metadata === null ? null : JSON.parse(r.metadata),
     })),
+    memory: piece ? answer : [],
   };
 }
 

@@ -162,20 +162,24 @@ CREATE TRIGGER conversations_live_count_trash AFTER UPDATE OF trashed_at ON conv
   },
   {
     version: 4,
-    // An append in one statement (issue 17): it was BEGIN, the lock, the insert, COMMIT
-    // (plus the block's flow for a Sim add), each a round trip that costs both Node and a
-    // backend a wake-up. What the JavaScript still computes is what needs no lock (ids,
+    // An append in one statement (issue 17): a Sim add was BEGIN, the flow and the lock,
+    // the insert, COMMIT, then the answer's read, each a round trip that costs both Node and
+    // a backend a wake-up. What the JavaScript still computes is what needs no lock (ids,
     // full-text parts, title, preview, each message's time before the floor); the function
     // takes the flow (when p_flow_name is given), the conversation's row lock (creating the
     // conversation if none is live), then reads the newest message's time in a statement of
-    // its own, so it sees an append it waited for, and times each message no earlier.
+    // its own, so it sees an append it waited for, and times each message no earlier. With
+    // p_piece_rows > 0 it answers with the first piece of the memory up to the added
+    // messages (Sim's answer; rows and bytes bounded as the later pieces are), one row per
+    // message, else with one row; the append's own fields are on every row.
     up: `
 CREATE FUNCTION mnemo_append(
   p_flow_id text, p_flow_name text, p_responder text, p_retention_days integer, p_now bigint, p_public_embed integer,
   p_session_id text, p_ids text[], p_roles text[], p_contents text[], p_times bigint[], p_chat_ids text[],
   p_chat_types text[], p_metadata text[], p_term_ids text[], p_term_parts integer[], p_terms text[],
-  p_preview text, p_title text, p_title_terms text
-) RETURNS TABLE (flow_created boolean, flow_name text, conversation_id bigint, newest bigint, last_seq bigint)
+  p_preview text, p_title text, p_title_terms text, p_piece_rows integer, p_piece_bytes bigint
+) RETURNS TABLE (flow_created boolean, flow_name text, conv_id bigint, newest bigint, last_seq bigint,
+  m_time bigint, m_seq bigint, m_role text, m_content text, m_metadata text, m_bytes bigint, m_rows bigint)
 LANGUAGE plpgsql AS $$
 #variable_conflict use_column
 DECLARE
@@ -186,6 +190,7 @@ DECLARE
   v_first bigint;
   v_last bigint;
   v_seq bigint;
+  v_flow_name text;
 BEGIN
   IF p_flow_name IS NOT NULL THEN
     INSERT INTO flows (id, name, responder, retention_days, created_at, updated_at, public_embed)
@@ -227,7 +232,21 @@ BEGIN
     title = CASE WHEN c.title IS NULL AND NOT c.title_custom THEN p_title ELSE c.title END,
     title_terms = CASE WHEN c.title IS NULL AND NOT c.title_custom THEN p_title_terms::tsvector ELSE c.title_terms END
   WHERE c.id = v_id;
-  RETURN QUERY SELECT v_flow_created, (SELECT f.name FROM flows f WHERE f.id = p_flow_id), v_id, v_newest, v_seq;
+  SELECT f.name INTO v_flow_name FROM flows f WHERE f.id = p_flow_id;
+  IF p_piece_rows > 0 THEN
+    RETURN QUERY SELECT v_flow_created, v_flow_name, v_id, v_newest, v_seq,
+        x.created_at, x.seq, x.role, x.content, x.metadata, x.n, x.rows_read
+      FROM (SELECT x.*, sum(x.n) OVER (ORDER BY x.created_at, x.seq ROWS UNBOUNDED PRECEDING) - x.n AS bytes_before,
+          count(*) OVER () AS rows_read
+        FROM (SELECT m.created_at, m.seq, m.role, m.content, m.metadata,
+            octet_length(m.content)::bigint + coalesce(octet_length(m.metadata), 0) AS n
+          FROM messages m WHERE m.conversation_id = v_id AND (m.created_at, m.seq) <= (v_last, v_seq)
+          ORDER BY m.created_at, m.seq LIMIT p_piece_rows) x) x
+      WHERE x.bytes_before < p_piece_bytes ORDER BY x.created_at, x.seq;
+  ELSE
+    RETURN QUERY SELECT v_flow_created, v_flow_name, v_id, v_newest, v_seq,
+      NULL::bigint, NULL::bigint, NULL::text, NULL::text, NULL::text, NULL::bigint, NULL::bigint;
+  END IF;
 END $$;
 `,
   },

@@ -1,20 +1,41 @@
 /** Sim's Memory block on PostgreSQL: a block is a flow, a memory one live conversation with its messages. */
-import type { Role } from '../../../shared/schemas/common';
 import {
   type AddedMemory,
   MEMORY_PIECE_CHARS,
   type MemoryFilter,
-  type MemoryMessageRecord,
   type MemoryPiece,
   memoryPageBySize,
 } from '../sim-memories';
 import type { MessageRecord, NewMessage } from '../types';
 import { type Database, retried } from './db';
-import { appendIn } from './messages';
+import { type AppendRow, appendIn } from './messages';
 import { type Position, params } from './sql';
 
 const MEMORY_PIECE_ROWS = 10_000;
 const END: Position = { time: Number.MAX_SAFE_INTEGER, seq: Number.MAX_SAFE_INTEGER };
+const START: Position = { time: Number.MIN_SAFE_INTEGER, seq: 0 };
+
+type PieceRow = Pick<
+  AppendRow,
+  'm_time' | 'm_seq' | 'm_role' | 'm_content' | 'm_metadata' | 'm_bytes' | 'm_rows'
+>;
+type Piece = NonNullable<AddedMemory['first']>;
+
+/** A piece from its rows, oldest first, each with the size of its message and how many rows the read's window held. */
+function pieceOf(rows: PieceRow[]): Piece {
+  const last = rows[rows.length - 1];
+  if (!last) return { messages: [], chars: 0, end: null };
+  const more = rows.length < last.m_rows || last.m_rows === MEMORY_PIECE_ROWS;
+  return {
+    messages: rows.map((m) => ({
+      role: m.m_role,
+      content: m.m_content,
+      metadata: m.m_metadata === null ? null : JSON.parse(m.m_metadata),
+    })),
+    chars: rows.reduce((sum, row) => sum + row.m_bytes, 0),
+    end: more ? { time: last.m_time, seq: last.m_seq } : null,
+  };
+}
 
 interface MemoryRow {
   id: number;
@@ -45,45 +66,35 @@ export function simMemoryQueries(db: Database) {
    * bytes, in one round trip: a running sum of the sizes keeps the rows past the bound on
    * the server, and the window's row count says whether more follow.
    */
-  async function nextPiece(id: number, from: Position, upTo: Position) {
-    const rows = await db.prepared<{
-      created_at: number;
-      seq: number;
-      role: Role;
-      content: string;
-      metadata: string | null;
-      n: number;
-      rows_read: number;
-    }>(
-      `SELECT * FROM (SELECT x.*, sum(x.n) OVER (ORDER BY x.created_at, x.seq ROWS UNBOUNDED PRECEDING) - x.n AS bytes_before,
+  async function nextPiece(id: number, from: Position, upTo: Position): Promise<Piece> {
+    const rows = await db.prepared<PieceRow>(
+      `SELECT x.created_at AS m_time, x.seq AS m_seq, x.role AS m_role, x.content AS m_content,
+         x.metadata AS m_metadata, x.n AS m_bytes, x.rows_read AS m_rows
+       FROM (SELECT x.*, sum(x.n) OVER (ORDER BY x.created_at, x.seq ROWS UNBOUNDED PRECEDING) - x.n AS bytes_before,
          count(*) OVER () AS rows_read
        FROM (SELECT created_at, seq, role, content, metadata, octet_length(content) + coalesce(octet_length(metadata), 0) AS n
              FROM messages WHERE ${RANGE}) x) x
        WHERE x.bytes_before < $7 ORDER BY x.created_at, x.seq`,
       [id, from.time, from.seq, upTo.time, upTo.seq, MEMORY_PIECE_ROWS, MEMORY_PIECE_CHARS],
     );
-    const last = rows[rows.length - 1];
-    if (!last) return { rows: [], bytes: 0, end: null };
-    const read = last.rows_read;
-    const more = rows.length < read || read === MEMORY_PIECE_ROWS;
-    const bytes = rows.reduce((sum, row) => sum + row.n, 0);
-    return { rows, bytes, end: more ? { time: last.created_at, seq: last.seq } : null };
+    return pieceOf(rows);
   }
 
-  async function* memoryPieces(rows: MemoryRow[], upTo = END): AsyncGenerator<MemoryPiece> {
+  /** One memory's messages from `first` (read already) or its start, a piece at a time. */
+  async function* messagePieces(id: number, upTo: Position, first?: Piece): AsyncGenerator<MemoryPiece> {
+    let piece = first ?? (await nextPiece(id, START, upTo));
+    for (;;) {
+      if (piece.messages.length === 0) return;
+      yield { type: 'messages', messages: piece.messages, chars: piece.chars };
+      if (piece.end === null) return;
+      piece = await nextPiece(id, piece.end, upTo);
+    }
+  }
+
+  async function* memoryPieces(rows: MemoryRow[], upTo = END, first?: Piece): AsyncGenerator<MemoryPiece> {
     for (const row of rows) {
       yield { type: 'memory', flowId: row.flow_id, flowName: row.flow_name, sessionId: row.session_id };
-      let from: Position | null = { time: Number.MIN_SAFE_INTEGER, seq: 0 };
-      while (from !== null) {
-        const piece = await nextPiece(row.id, from, upTo);
-        const messages: MemoryMessageRecord[] = piece.rows.map((m) => ({
-          role: m.role,
-          content: m.content,
-          metadata: m.metadata === null ? null : JSON.parse(m.metadata),
-        }));
-        if (messages.length > 0) yield { type: 'messages', messages, chars: piece.bytes };
-        from = messages.length === 0 ? null : piece.end;
-      }
+      yield* messagePieces(row.id, upTo, first);
     }
   }
 
@@ -100,7 +111,10 @@ export function simMemoryQueries(db: Database) {
     ): Promise<{ flowCreated: boolean; messages: MessageRecord[]; memory: AddedMemory }> =>
       retried(async () => {
         // The block's flow made if missing, the memory's conversation locked, the messages added: one statement.
-        const appended = await appendIn(db, block.id, sessionId, messages, block);
+        const appended = await appendIn(db, block.id, sessionId, messages, {
+          flow: block,
+          piece: { rows: MEMORY_PIECE_ROWS, bytes: MEMORY_PIECE_CHARS },
+        });
         const row = {
           id: appended.conversationId,
           flow_id: block.id,
@@ -110,12 +124,12 @@ export function simMemoryQueries(db: Database) {
         return {
           flowCreated: appended.flowCreated,
           messages: appended.messages,
-          memory: { row, upTo: appended.last },
+          memory: { row, upTo: appended.last, first: pieceOf(appended.memory) },
         };
       }),
 
     streamAddedMemory: (memory: AddedMemory): AsyncGenerator<MemoryPiece> =>
-      memoryPieces([memory.row], memory.upTo),
+      memoryPieces([memory.row], memory.upTo, memory.first),
 
     streamMemories: async function* (filter: MemoryFilter): AsyncGenerator<MemoryPiece> {
       yield* memoryPieces(await selectMemories(filter));
