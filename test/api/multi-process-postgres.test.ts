@@ -55,6 +55,36 @@ describe.skipIf(!onPostgres())('two servers on one PostgreSQL database', () => {
     }
   });
 
+  it('Sim adds from both at once to a new block make the block and each conversation once', async () => {
+    const add = async (server: TestServer, conversationId: string, content: string) => {
+      const res = await server.request('/api/memory', {
+        method: 'POST',
+        json: { conversationId, blockId: 'race-block', blockName: 'Race', role: 'user', content },
+      });
+      expect(res.status).toBe(200);
+      const answer = (await res.json()) as { memories: Array<{ blockName: string; data: unknown[] }> };
+      expect(answer.memories[0]?.blockName).toBe('Race');
+    };
+    const conversations = Array.from({ length: 6 }, (_, i) => `race-${i}`);
+    await Promise.all(
+      conversations.flatMap((id) => [add(a, id, `${id} from a`), add(b, id, `${id} from b`)]),
+    );
+    const flows = (await (await b.request('/api/v1/flows')).json()) as {
+      items: Array<{ id: string; name: string; sessionCount: number }>;
+    };
+    expect(flows.items.filter((f) => f.id === 'race-block')).toEqual([
+      expect.objectContaining({ name: 'Race', sessionCount: conversations.length }),
+    ]);
+    for (const id of conversations) {
+      const res = await a.request(`/api/v1/sessions/race-block/${id}`);
+      expect(res.status).toBe(200);
+      const contents = ((await res.json()) as { messages: Array<{ content: string }> }).messages
+        .map((m) => m.content)
+        .sort();
+      expect(contents).toEqual([`${id} from a`, `${id} from b`]);
+    }
+  });
+
   it('an append on one reaches an event stream on the other within 1 s', async () => {
     const stream = await openSse(`${b.url}/api/v1/events`, { authorization: `Bearer ${KEY}` });
     try {

@@ -9,12 +9,16 @@ import os from 'node:os';
 
 const TICK = 100; // USER_HZ: /proc counts CPU time in hundredths of a second on Linux
 
-/** utime + stime of a process, in seconds (0 once it is gone). */
+/**
+ * CPU of a process and of its children that have exited (utime + stime + cutime + cstime),
+ * in seconds (0 once it is gone): PostgreSQL's backends that exit during a phase (a pool's
+ * idle connections close after 10 s) stay counted in their postmaster's total.
+ */
 function cpuOf(pid: number): number {
   try {
     const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
     const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return (Number(fields[11]) + Number(fields[12])) / TICK;
+    return (Number(fields[11]) + Number(fields[12]) + Number(fields[13]) + Number(fields[14])) / TICK;
   } catch {
     return 0;
   }
@@ -53,7 +57,10 @@ export interface CpuGroups {
   [name: string]: number[];
 }
 
-/** Starts counting; `end()` says, per group, the CPU seconds used since, and the machine's busy share. */
+/**
+ * Starts counting; `end()` says, per group, the CPU seconds used since, and the machine's
+ * busy share; `end(requests)` also each group's milliseconds per request.
+ */
 export function cpuMeter(groups: CpuGroups) {
   const read = () =>
     Object.fromEntries(
@@ -67,18 +74,20 @@ export function cpuMeter(groups: CpuGroups) {
   const machineBefore = machine();
   const started = performance.now();
   return {
-    end(): string {
+    end(requests?: number): string {
       const after = read();
       const own = process.cpuUsage(self);
       const wall = (performance.now() - started) / 1000;
       const m = machine();
       const busy = (m.busy - machineBefore.busy) / Math.max(1, m.total - machineBefore.total);
+      const used = (seconds: number) =>
+        `${seconds.toFixed(1)} s${requests ? ` (${((seconds / requests) * 1000).toFixed(2)} ms each)` : ''}`;
       const parts = Object.keys(groups).map(
-        (name) => `${name} ${((after[name] ?? 0) - (before[name] ?? 0)).toFixed(1)} s`,
+        (name) => `${name} ${used((after[name] ?? 0) - (before[name] ?? 0))}`,
       );
-      parts.push(`load generator ${((own.user + own.system) / 1e6).toFixed(1)} s`);
+      parts.push(`load generator ${used((own.user + own.system) / 1e6)}`);
       return (
-        `CPU over ${wall.toFixed(1)} s: ${parts.join(', ')}; ` +
+        `CPU over ${wall.toFixed(1)} s${requests ? ` for ${requests} requests` : ''}: ${parts.join(', ')}; ` +
         `the machine's ${os.availableParallelism()} cores ${(busy * 100).toFixed(0)}% busy (all processes)`
       );
     },

@@ -175,12 +175,12 @@ async function appends(c: Ctx): Promise<void> {
   let cpu = cpuMeter({ serve: [pids.sqlite] });
   const sqlite = await load(c.sqlite, c.connections);
   check('SQLite', sqlite);
-  console.log(`    ${cpu.end()}`);
+  console.log(`    ${cpu.end(sqlite.ok)}`);
   await load(c.pgA, c.connections, 2);
   cpu = cpuMeter({ serve: [pids.pgA], PostgreSQL: [pids.postgres] });
   const one = await load(c.pgA, c.connections);
   check('PostgreSQL, one process', one);
-  console.log(`    ${cpu.end()}`);
+  console.log(`    ${cpu.end(one.ok)}`);
   const half = Math.ceil(c.connections / 2);
   await Promise.all([load(c.pgA, half, 2), load(c.pgB, c.connections - half, 2)]);
   cpu = cpuMeter({ 'serve A': [pids.pgA], 'serve B': [pids.pgB], PostgreSQL: [pids.postgres] });
@@ -188,7 +188,7 @@ async function appends(c: Ctx): Promise<void> {
   const two = a.requestsPerSecond + b.requestsPerSecond;
   check(`PostgreSQL, process A of two (${half} connections)`, a);
   check(`PostgreSQL, process B of two (${c.connections - half} connections)`, b);
-  console.log(`    ${cpu.end()}`);
+  console.log(`    ${cpu.end(a.ok + b.ok)}`);
   c.record({
     name: 'PostgreSQL append, one process',
     value: one.requestsPerSecond,
@@ -274,7 +274,7 @@ async function reads(c: Ctx): Promise<void> {
     const cpu = cpuMeter(groups);
     const r = await runLoad(url, auth, session, { connections: c.connections, seconds: c.seconds });
     if (r.failed > 0) throw new Error(`${r.failed} Flowise reads failed`);
-    console.log(`    ${cpu.end()}`);
+    console.log(`    ${cpu.end(r.ok)}`);
     return r.requestsPerSecond;
   };
   const sqlite = await throughput(c.sqlite, { serve: [c.pids.sqlite] });

@@ -102,6 +102,8 @@ type Append = (
 export interface AddedMemory {
   row: MemoryRow;
   upTo: Position;
+  /** Its first piece, when the store read it with the append (PostgreSQL: one round trip fewer); `end`: where the next starts, null if none. */
+  first?: { messages: MemoryMessageRecord[]; chars: number; end: Position | null };
 }
 
 const END: Position = { time: Number.MAX_SAFE_INTEGER, seq: Number.MAX_SAFE_INTEGER };

@@ -86,6 +86,22 @@ function queryable(target: pg.Pool | pg.PoolClient): Queryable {
 
 /** PostgreSQL's codes for a transaction that lost to another and may simply run again. */
 const RETRYABLE = new Set(['40001', '40P01']);
+const ATTEMPTS = 5;
+const retryable = (error: unknown, attempt: number): boolean => {
+  const code = (error as { code?: string }).code;
+  return code !== undefined && RETRYABLE.has(code) && attempt < ATTEMPTS;
+};
+
+/** Runs `work` (one statement, its own transaction) again when it lost to another transaction. */
+export async function retried<T>(work: () => Promise<T>): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await work();
+    } catch (error) {
+      if (!retryable(error, attempt)) throw error;
+    }
+  }
+}
 
 export interface Database extends Queryable {
   pool: pg.Pool;
@@ -124,8 +140,7 @@ export function openDatabase(url: string, options: { origin: number; max?: numbe
           return result;
         } catch (error) {
           await client.query('ROLLBACK').catch(() => {});
-          const code = (error as { code?: string }).code;
-          if (!(code && RETRYABLE.has(code) && attempt < 5)) throw error;
+          if (!retryable(error, attempt)) throw error;
         } finally {
           client.release();
         }

@@ -1,4 +1,5 @@
 /** Messages and conversations on PostgreSQL: appends, Flowise reads and deletes. */
+import type { Role } from '../../../shared/schemas/common';
 import type { MessageReadOptions } from '../memory-store';
 import type { MessageDeletion } from '../messages';
 import { appendedRows, cut, PREVIEW_LENGTH, TITLE_LENGTH, toConversation, toMessage } from '../messages';
@@ -9,7 +10,8 @@ import type {
   MessageRecord,
   NewMessage,
 } from '../types';
-import type { Database, Queryable } from './db';
+import { type Database, type Queryable, retried } from './db';
+import { flowParams } from './flows';
 import { type PgConversationRow, type Position, params } from './sql';
 import { titleTerms, tsvectorParts } from './terms';
 
@@ -43,12 +45,8 @@ export const insertMessages = (
     rows.map((row) => ({ ...row, conversationId })),
   );
 
-/**
- * The data-modifying CTEs `ins` (messages of any conversations, RETURNING seq, id,
- * conversation_id) and `terms` (their full-text rows), with their 12 parameters: one
- * statement however many messages.
- */
-function messageRowsCte(rows: Array<MessageInsert & { conversationId: number }>) {
+/** The full-text rows of messages, as three parallel arrays: message id, part number, tsvector text. */
+function termRows(rows: Array<{ id: string; content: string }>) {
   const termIds: string[] = [];
   const parts: number[] = [];
   const terms: string[] = [];
@@ -59,6 +57,16 @@ function messageRowsCte(rows: Array<MessageInsert & { conversationId: number }>)
       terms.push(t);
     });
   }
+  return { termIds, parts, terms };
+}
+
+/**
+ * The data-modifying CTEs `ins` (messages of any conversations, RETURNING seq, id,
+ * conversation_id) and `terms` (their full-text rows), with their 12 parameters: one
+ * statement however many messages.
+ */
+function messageRowsCte(rows: Array<MessageInsert & { conversationId: number }>) {
+  const { termIds, parts, terms } = termRows(rows);
   return {
     sql: `ins AS (
        INSERT INTO messages (id, conversation_id, role, content, created_at, chat_id, chat_type, metadata, import_key)
@@ -103,55 +111,6 @@ export async function insertMessageRows(
   return inserted.map((r) => r.seq);
 }
 
-/** A conversation row as the statement that locked it read it. */
-export interface LockedRow {
-  id: number;
-  updated_at: number;
-  newest: number | null;
-}
-
-/**
- * The newest message's time once the conversation is locked. The locking statement reads
- * it from its own snapshot: when the lock waited for another transaction's append, that
- * append's messages are not in it (an append after it would then be timed before it),
- * while the locked row, read again once the lock is granted, has the updated_at that
- * append set. Only then is it read again, now that nothing can append meanwhile.
- */
-export async function newestOnceLocked(tx: Queryable, row: LockedRow): Promise<number | null> {
-  if (row.newest !== null && row.updated_at <= row.newest) return row.newest;
-  const fresh = await tx.one<{ n: number | null }>(
-    'SELECT max(created_at) AS n FROM messages WHERE conversation_id = $1',
-    [row.id],
-  );
-  return fresh?.n ?? null;
-}
-
-/**
- * The live conversation of (flow, session), created when missing, locked for this
- * transaction: appends to one conversation from any process take turns, so message
- * seqs grow in commit order within it and keyset reads never skip one.
- */
-export async function lockLiveConversation(
-  tx: Queryable,
-  flowId: string,
-  sessionId: string,
-  now: number,
-): Promise<{ id: number; created: boolean; newest: number | null }> {
-  // Its newest message's time in the same round trip (the (conversation, time, seq) index's last entry).
-  const find = `SELECT c.id, c.updated_at, (SELECT max(created_at) FROM messages m WHERE m.conversation_id = c.id) AS newest
-    FROM conversations c WHERE c.flow_id = $1 AND c.session_id = $2 AND c.trashed_at IS NULL FOR UPDATE OF c`;
-  for (;;) {
-    const found = await tx.one<LockedRow>(find, [flowId, sessionId]);
-    if (found) return { id: found.id, created: false, newest: await newestOnceLocked(tx, found) };
-    const made = await tx.one<{ id: number }>(
-      `INSERT INTO conversations (flow_id, session_id, created_at, updated_at) VALUES ($1, $2, $3, $3)
-       ON CONFLICT (flow_id, session_id) WHERE trashed_at IS NULL DO NOTHING RETURNING id`,
-      [flowId, sessionId, now],
-    );
-    if (made) return { id: made.id, created: true, newest: null };
-  }
-}
-
 /** Recomputes a conversation's derived fields from its messages; deletes it when none are left. */
 export async function refreshConversation(tx: Queryable, id: number): Promise<void> {
   await tx.prepared(
@@ -183,62 +142,103 @@ export async function refreshConversation(tx: Queryable, id: number): Promise<vo
   );
 }
 
-/** The live conversation an append goes to, locked (lockLiveConversation). */
-export type LockedConversation = Awaited<ReturnType<typeof lockLiveConversation>>;
+/** The block's flow of a Sim add, made by the append when missing. */
+export interface FlowIfAbsent {
+  id: string;
+  name: string;
+}
+
+/** A row of mnemo_append's answer: the append's fields, and one message of the memory's first piece when asked for. */
+export interface AppendRow {
+  flow_created: boolean;
+  flow_name: string | null;
+  conv_id: number;
+  newest: number | null;
+  last_seq: number;
+  m_time: number;
+  m_seq: number;
+  m_role: Role;
+  m_content: string;
+  m_metadata: string | null;
+  m_bytes: number;
+  m_rows: number;
+}
 
 /**
- * Appends messages to the live conversation of (flow, session), creating it if needed,
- * inside `tx` (`locked`: the conversation when the caller has already locked it). The
- * messages, their full-text rows and the conversation's update are one statement.
+ * Appends messages to the live conversation of (flow, session), creating it (and `flow`,
+ * when given, if missing) as needed: one statement, migration 4's mnemo_append, which
+ * takes the conversation's row lock, so appends to one conversation from any process take
+ * turns and its seqs grow in commit order (keyset reads never skip one). Inside `tx` when
+ * it is part of a larger transaction; on its own it is one round trip and its own
+ * transaction. With `piece`, its answer holds the memory's first piece up to the added
+ * messages (at most `piece.rows` rows, up to the one that brings them to `piece.bytes`).
  */
 export async function appendIn(
   tx: Queryable,
   flowId: string,
   sessionId: string,
   messages: NewMessage[],
-  locked?: LockedConversation,
-): Promise<{ conversationId: number; messages: MessageRecord[]; last: Position }> {
+  options: { flow?: FlowIfAbsent; piece?: { rows: number; bytes: number } } = {},
+): Promise<{
+  conversationId: number;
+  messages: MessageRecord[];
+  last: Position;
+  flowCreated: boolean;
+  flowName: string | null;
+  memory: AppendRow[];
+}> {
+  const { flow, piece } = options;
   const now = Date.now();
-  const conversation = locked ?? (await lockLiveConversation(tx, flowId, sessionId, now));
-  const rows = appendedRows(messages, sessionId, conversation.newest, now);
-  const times = rows.map((r) => r.createdAt);
-  const latest = rows.reduce((a, b) => (b.createdAt >= a.createdAt ? b : a));
+  // Timed as if the conversation were empty; the statement raises each to its newest message's time.
+  const rows = appendedRows(messages, sessionId, null, now);
   const firstUser = rows.find((r) => r.role === 'user');
   const title = firstUser ? cut(firstUser.content, TITLE_LENGTH) : null;
-  const cte = messageRowsCte(rows.map((row) => ({ ...row, conversationId: conversation.id })));
-  const inserted = await tx.prepared<{ seq: number }>(
-    `WITH ${cte.sql},
-     touched AS (UPDATE conversations SET
-       message_count = message_count + $14,
-       created_at = CASE WHEN $19 THEN $15 ELSE LEAST(created_at, $15) END,
-       preview = CASE WHEN $19 OR $16 >= updated_at THEN $17 ELSE preview END,
-       updated_at = CASE WHEN $19 THEN $16 ELSE GREATEST(updated_at, $16) END,
-       title = CASE WHEN title IS NULL AND NOT title_custom THEN $18 ELSE title END,
-       title_terms = CASE WHEN title IS NULL AND NOT title_custom THEN $20::tsvector ELSE title_terms END
-     WHERE id = $13)
-     SELECT seq FROM ins ORDER BY seq`,
+  const last = rows[rows.length - 1];
+  const { termIds, parts, terms } = termRows(rows);
+  // $3 to $6: the rest of the flow's row, used only when it is made.
+  const flowRest = flow
+    ? flowParams({ ...flow, responder: { kind: 'echo' } }).slice(2)
+    : [null, null, now, 0];
+  const answer = await tx.prepared<AppendRow>(
+    `SELECT * FROM mnemo_append($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22)`,
     [
-      ...cte.values,
-      conversation.id,
-      rows.length,
-      Math.min(...times),
-      Math.max(...times),
-      cut(latest.content, PREVIEW_LENGTH),
+      flowId,
+      flow?.name ?? null,
+      ...flowRest,
+      sessionId,
+      rows.map((r) => r.id),
+      rows.map((r) => r.role),
+      rows.map((r) => r.content),
+      rows.map((r) => r.createdAt),
+      rows.map((r) => r.chatId),
+      rows.map((r) => r.chatType),
+      rows.map((r) => r.metadata),
+      termIds,
+      parts,
+      terms,
+      cut(last?.content ?? '', PREVIEW_LENGTH),
       title,
-      conversation.created,
       titleTerms(title),
+      piece?.rows ?? 0,
+      piece?.bytes ?? 0,
     ],
   );
-  const seqs = inserted.map((r) => r.seq);
+  const result = answer[0];
+  if (!result) throw new Error('mnemo_append answered nothing');
+  const floor = result.newest ?? Number.NEGATIVE_INFINITY;
+  const timed = rows.map((r) => ({ ...r, createdAt: Math.max(r.createdAt, floor) }));
   return {
-    conversationId: conversation.id,
-    last: { time: Math.max(...times), seq: seqs[seqs.length - 1] ?? 0 },
-    messages: rows.map((r) => ({
+    conversationId: result.conv_id,
+    flowCreated: result.flow_created,
+    flowName: result.flow_name,
+    last: { time: timed[timed.length - 1]?.createdAt ?? now, seq: result.last_seq },
+    messages: timed.map((r) => ({
       ...r,
       flowId,
       sessionId,
       metadata: r.metadata === null ? null : JSON.parse(r.metadata),
     })),
+    memory: piece ? answer : [],
   };
 }
 
@@ -299,11 +299,10 @@ export function messageQueries(db: Database) {
   }
 
   return {
-    appendMessages: (flowId: string, sessionId: string, messages: NewMessage[]) =>
-      db.transaction(async (tx) => {
-        const appended = await appendIn(tx, flowId, sessionId, messages);
-        return { conversationId: appended.conversationId, messages: appended.messages };
-      }),
+    appendMessages: async (flowId: string, sessionId: string, messages: NewMessage[]) => {
+      const appended = await retried(() => appendIn(db, flowId, sessionId, messages));
+      return { conversationId: appended.conversationId, messages: appended.messages };
+    },
 
     /**
      * Replaces a conversation's newest message by a new one in one transaction (a

@@ -160,15 +160,110 @@ CREATE TRIGGER conversations_live_count_trash AFTER UPDATE OF trashed_at ON conv
   EXECUTE FUNCTION mnemo_live_counts_trash();
 `,
   },
+  {
+    version: 4,
+    // An append in one statement (issue 17): a Sim add was BEGIN, the flow and the lock,
+    // the insert, COMMIT, then the answer's read, each a round trip that costs both Node and
+    // a backend a wake-up. What the JavaScript still computes is what needs no lock (ids,
+    // full-text parts, title, preview, each message's time before the floor); the function
+    // takes the flow (when p_flow_name is given), the conversation's row lock (creating the
+    // conversation if none is live), then reads the newest message's time in a statement of
+    // its own, so it sees an append it waited for, and times each message no earlier. With
+    // p_piece_rows > 0 it answers with the first piece of the memory up to the added
+    // messages (Sim's answer; rows and bytes bounded as the later pieces are), one row per
+    // message, else with one row; the append's own fields are on every row.
+    up: `
+CREATE FUNCTION mnemo_append(
+  p_flow_id text, p_flow_name text, p_responder text, p_retention_days integer, p_now bigint, p_public_embed integer,
+  p_session_id text, p_ids text[], p_roles text[], p_contents text[], p_times bigint[], p_chat_ids text[],
+  p_chat_types text[], p_metadata text[], p_term_ids text[], p_term_parts integer[], p_terms text[],
+  p_preview text, p_title text, p_title_terms text, p_piece_rows integer, p_piece_bytes bigint
+) RETURNS TABLE (flow_created boolean, flow_name text, conv_id bigint, newest bigint, last_seq bigint,
+  m_time bigint, m_seq bigint, m_role text, m_content text, m_metadata text, m_bytes bigint, m_rows bigint)
+LANGUAGE plpgsql AS $$
+#variable_conflict use_column
+DECLARE
+  v_id bigint;
+  v_created boolean := false;
+  v_flow_created boolean := false;
+  v_newest bigint;
+  v_first bigint;
+  v_last bigint;
+  v_seq bigint;
+  v_flow_name text;
+BEGIN
+  IF p_flow_name IS NOT NULL THEN
+    INSERT INTO flows (id, name, responder, retention_days, created_at, updated_at, public_embed)
+      VALUES (p_flow_id, p_flow_name, p_responder, p_retention_days, p_now, p_now, p_public_embed)
+      ON CONFLICT (id) DO NOTHING;
+    v_flow_created := FOUND;
+  END IF;
+  LOOP
+    SELECT c.id INTO v_id FROM conversations c
+      WHERE c.flow_id = p_flow_id AND c.session_id = p_session_id AND c.trashed_at IS NULL FOR UPDATE;
+    EXIT WHEN FOUND;
+    -- One made meanwhile by another transaction is waited for here, then locked above.
+    INSERT INTO conversations (flow_id, session_id, created_at, updated_at) VALUES (p_flow_id, p_session_id, p_now, p_now)
+      ON CONFLICT (flow_id, session_id) WHERE trashed_at IS NULL DO NOTHING RETURNING id INTO v_id;
+    IF v_id IS NOT NULL THEN
+      v_created := true;
+      EXIT;
+    END IF;
+  END LOOP;
+  SELECT max(m.created_at) INTO v_newest FROM messages m WHERE m.conversation_id = v_id;
+  v_first := GREATEST(p_times[1], v_newest);
+  v_last := GREATEST(p_times[array_length(p_times, 1)], v_newest);
+  WITH ins AS (
+    INSERT INTO messages (id, conversation_id, role, content, created_at, chat_id, chat_type, metadata)
+    SELECT u.id, v_id, u.role, u.content, GREATEST(u.t, v_newest), u.chat_id, u.chat_type, u.metadata
+    FROM unnest(p_ids, p_roles, p_contents, p_times, p_chat_ids, p_chat_types, p_metadata)
+      WITH ORDINALITY AS u(id, role, content, t, chat_id, chat_type, metadata, n)
+    ORDER BY u.n RETURNING messages.seq, messages.id),
+  terms AS (
+    INSERT INTO message_terms (seq, part, conversation_id, terms)
+    SELECT ins.seq, x.p, v_id, x.t::tsvector FROM unnest(p_term_ids, p_term_parts, p_terms) AS x(id, p, t)
+    JOIN ins ON ins.id = x.id)
+  SELECT max(ins.seq) INTO v_seq FROM ins;
+  UPDATE conversations c SET
+    message_count = c.message_count + array_length(p_ids, 1),
+    created_at = CASE WHEN v_created THEN v_first ELSE LEAST(c.created_at, v_first) END,
+    preview = CASE WHEN v_created OR v_last >= c.updated_at THEN p_preview ELSE c.preview END,
+    updated_at = CASE WHEN v_created THEN v_last ELSE GREATEST(c.updated_at, v_last) END,
+    title = CASE WHEN c.title IS NULL AND NOT c.title_custom THEN p_title ELSE c.title END,
+    title_terms = CASE WHEN c.title IS NULL AND NOT c.title_custom THEN p_title_terms::tsvector ELSE c.title_terms END
+  WHERE c.id = v_id;
+  SELECT f.name INTO v_flow_name FROM flows f WHERE f.id = p_flow_id;
+  IF p_piece_rows > 0 THEN
+    RETURN QUERY SELECT v_flow_created, v_flow_name, v_id, v_newest, v_seq,
+        x.created_at, x.seq, x.role, x.content, x.metadata, x.n, x.rows_read
+      FROM (SELECT x.*, sum(x.n) OVER (ORDER BY x.created_at, x.seq ROWS UNBOUNDED PRECEDING) - x.n AS bytes_before,
+          count(*) OVER () AS rows_read
+        FROM (SELECT m.created_at, m.seq, m.role, m.content, m.metadata,
+            octet_length(m.content)::bigint + coalesce(octet_length(m.metadata), 0) AS n
+          FROM messages m WHERE m.conversation_id = v_id AND (m.created_at, m.seq) <= (v_last, v_seq)
+          ORDER BY m.created_at, m.seq LIMIT p_piece_rows) x) x
+      WHERE x.bytes_before < p_piece_bytes ORDER BY x.created_at, x.seq;
+  ELSE
+    RETURN QUERY SELECT v_flow_created, v_flow_name, v_id, v_newest, v_seq,
+      NULL::bigint, NULL::bigint, NULL::text, NULL::text, NULL::text, NULL::bigint, NULL::bigint;
+  END IF;
+END $$;
+`,
+  },
 ];
 
 export const PG_LATEST_SCHEMA_VERSION = migrations[migrations.length - 1]?.version ?? 0;
 
 /**
- * Brings the database to the latest version. A database a newer Mnemo migrated is
- * refused, as SQLite's is; so is one that holds tables of another application.
+ * Brings the database to the latest version (or to `upTo`: tests that build a database as
+ * an older Mnemo left it). A database a newer Mnemo migrated is refused, as SQLite's is;
+ * so is one that holds tables of another application.
  */
-export async function migrate(db: Database, where: string): Promise<{ from: number; to: number }> {
+export async function migrate(
+  db: Database,
+  where: string,
+  upTo = PG_LATEST_SCHEMA_VERSION,
+): Promise<{ from: number; to: number }> {
   return db.transaction(async (tx) => {
     await tx.query('SELECT pg_advisory_xact_lock($1)', [MIGRATION_LOCK]);
     await tx.query(`CREATE TABLE IF NOT EXISTS mnemo_schema_migrations (
@@ -192,11 +287,11 @@ export async function migrate(db: Database, where: string): Promise<{ from: numb
       }
     }
     for (const m of migrations) {
-      if (m.version <= from) continue;
+      if (m.version <= from || m.version > upTo) continue;
       await tx.query(m.up);
       await tx.query('INSERT INTO mnemo_schema_migrations (version) VALUES ($1)', [m.version]);
     }
-    return { from, to: PG_LATEST_SCHEMA_VERSION };
+    return { from, to: Math.max(from, upTo) };
   });
 }
 

@@ -1,21 +1,41 @@
 /** Sim's Memory block on PostgreSQL: a block is a flow, a memory one live conversation with its messages. */
-import type { Role } from '../../../shared/schemas/common';
 import {
   type AddedMemory,
   MEMORY_PIECE_CHARS,
   type MemoryFilter,
-  type MemoryMessageRecord,
   type MemoryPiece,
   memoryPageBySize,
 } from '../sim-memories';
 import type { MessageRecord, NewMessage } from '../types';
-import type { Database } from './db';
-import { flowParams, INSERT_IF_ABSENT } from './flows';
-import { appendIn, newestOnceLocked } from './messages';
+import { type Database, retried } from './db';
+import { type AppendRow, appendIn } from './messages';
 import { type Position, params } from './sql';
 
 const MEMORY_PIECE_ROWS = 10_000;
 const END: Position = { time: Number.MAX_SAFE_INTEGER, seq: Number.MAX_SAFE_INTEGER };
+const START: Position = { time: Number.MIN_SAFE_INTEGER, seq: 0 };
+
+type PieceRow = Pick<
+  AppendRow,
+  'm_time' | 'm_seq' | 'm_role' | 'm_content' | 'm_metadata' | 'm_bytes' | 'm_rows'
+>;
+type Piece = NonNullable<AddedMemory['first']>;
+
+/** A piece from its rows, oldest first, each with the size of its message and how many rows the read's window held. */
+function pieceOf(rows: PieceRow[]): Piece {
+  const last = rows[rows.length - 1];
+  if (!last) return { messages: [], chars: 0, end: null };
+  const more = rows.length < last.m_rows || last.m_rows === MEMORY_PIECE_ROWS;
+  return {
+    messages: rows.map((m) => ({
+      role: m.m_role,
+      content: m.m_content,
+      metadata: m.m_metadata === null ? null : JSON.parse(m.m_metadata),
+    })),
+    chars: rows.reduce((sum, row) => sum + row.m_bytes, 0),
+    end: more ? { time: last.m_time, seq: last.m_seq } : null,
+  };
+}
 
 interface MemoryRow {
   id: number;
@@ -46,45 +66,35 @@ export function simMemoryQueries(db: Database) {
    * bytes, in one round trip: a running sum of the sizes keeps the rows past the bound on
    * the server, and the window's row count says whether more follow.
    */
-  async function nextPiece(id: number, from: Position, upTo: Position) {
-    const rows = await db.prepared<{
-      created_at: number;
-      seq: number;
-      role: Role;
-      content: string;
-      metadata: string | null;
-      n: number;
-      rows_read: number;
-    }>(
-      `SELECT * FROM (SELECT x.*, sum(x.n) OVER (ORDER BY x.created_at, x.seq ROWS UNBOUNDED PRECEDING) - x.n AS bytes_before,
+  async function nextPiece(id: number, from: Position, upTo: Position): Promise<Piece> {
+    const rows = await db.prepared<PieceRow>(
+      `SELECT x.created_at AS m_time, x.seq AS m_seq, x.role AS m_role, x.content AS m_content,
+         x.metadata AS m_metadata, x.n AS m_bytes, x.rows_read AS m_rows
+       FROM (SELECT x.*, sum(x.n) OVER (ORDER BY x.created_at, x.seq ROWS UNBOUNDED PRECEDING) - x.n AS bytes_before,
          count(*) OVER () AS rows_read
        FROM (SELECT created_at, seq, role, content, metadata, octet_length(content) + coalesce(octet_length(metadata), 0) AS n
              FROM messages WHERE ${RANGE}) x) x
        WHERE x.bytes_before < $7 ORDER BY x.created_at, x.seq`,
       [id, from.time, from.seq, upTo.time, upTo.seq, MEMORY_PIECE_ROWS, MEMORY_PIECE_CHARS],
     );
-    const last = rows[rows.length - 1];
-    if (!last) return { rows: [], bytes: 0, end: null };
-    const read = last.rows_read;
-    const more = rows.length < read || read === MEMORY_PIECE_ROWS;
-    const bytes = rows.reduce((sum, row) => sum + row.n, 0);
-    return { rows, bytes, end: more ? { time: last.created_at, seq: last.seq } : null };
+    return pieceOf(rows);
   }
 
-  async function* memoryPieces(rows: MemoryRow[], upTo = END): AsyncGenerator<MemoryPiece> {
+  /** One memory's messages from `first` (read already) or its start, a piece at a time. */
+  async function* messagePieces(id: number, upTo: Position, first?: Piece): AsyncGenerator<MemoryPiece> {
+    let piece = first ?? (await nextPiece(id, START, upTo));
+    for (;;) {
+      if (piece.messages.length === 0) return;
+      yield { type: 'messages', messages: piece.messages, chars: piece.chars };
+      if (piece.end === null) return;
+      piece = await nextPiece(id, piece.end, upTo);
+    }
+  }
+
+  async function* memoryPieces(rows: MemoryRow[], upTo = END, first?: Piece): AsyncGenerator<MemoryPiece> {
     for (const row of rows) {
       yield { type: 'memory', flowId: row.flow_id, flowName: row.flow_name, sessionId: row.session_id };
-      let from: Position | null = { time: Number.MIN_SAFE_INTEGER, seq: 0 };
-      while (from !== null) {
-        const piece = await nextPiece(row.id, from, upTo);
-        const messages: MemoryMessageRecord[] = piece.rows.map((m) => ({
-          role: m.role,
-          content: m.content,
-          metadata: m.metadata === null ? null : JSON.parse(m.metadata),
-        }));
-        if (messages.length > 0) yield { type: 'messages', messages, chars: piece.bytes };
-        from = messages.length === 0 ? null : piece.end;
-      }
+      yield* messagePieces(row.id, upTo, first);
     }
   }
 
@@ -99,48 +109,27 @@ export function simMemoryQueries(db: Database) {
       sessionId: string,
       messages: NewMessage[],
     ): Promise<{ flowCreated: boolean; messages: MessageRecord[]; memory: AddedMemory }> =>
-      db.transaction(async (tx) => {
-        // The block's flow made if missing, its name, and the memory's conversation locked: one round trip.
-        const found = await tx.one<{
-          flow_created: boolean;
-          flow_name: string | null;
-          id: number | null;
-          updated_at: number | null;
-          newest: number | null;
-        }>(
-          `WITH f AS (${INSERT_IF_ABSENT}),
-           c AS (SELECT c.id, c.updated_at, (SELECT max(created_at) FROM messages m WHERE m.conversation_id = c.id) AS newest
-             FROM conversations c WHERE c.flow_id = $1 AND c.session_id = $7 AND c.trashed_at IS NULL FOR UPDATE OF c)
-           SELECT EXISTS (SELECT 1 FROM f) AS flow_created, (SELECT name FROM flows WHERE id = $1) AS flow_name,
-             c.id, c.updated_at, c.newest FROM (VALUES (1)) AS one LEFT JOIN c ON true`,
-          [...flowParams({ ...block, responder: { kind: 'echo' } }), sessionId],
-        );
-        const flowCreated = found?.flow_created === true;
-        const locked =
-          found?.id == null || found.updated_at == null
-            ? undefined
-            : {
-                id: found.id,
-                created: false,
-                newest: await newestOnceLocked(tx, {
-                  id: found.id,
-                  updated_at: found.updated_at,
-                  newest: found.newest,
-                }),
-              };
-        const appended = await appendIn(tx, block.id, sessionId, messages, locked);
+      retried(async () => {
+        // The block's flow made if missing, the memory's conversation locked, the messages added: one statement.
+        const appended = await appendIn(db, block.id, sessionId, messages, {
+          flow: block,
+          piece: { rows: MEMORY_PIECE_ROWS, bytes: MEMORY_PIECE_CHARS },
+        });
         const row = {
           id: appended.conversationId,
           flow_id: block.id,
-          // A flow made by this statement is not in its snapshot: its name is the block's.
-          flow_name: (flowCreated ? null : found?.flow_name) ?? block.name,
+          flow_name: appended.flowName ?? block.name,
           session_id: sessionId,
         };
-        return { flowCreated, messages: appended.messages, memory: { row, upTo: appended.last } };
+        return {
+          flowCreated: appended.flowCreated,
+          messages: appended.messages,
+          memory: { row, upTo: appended.last, first: pieceOf(appended.memory) },
+        };
       }),
 
     streamAddedMemory: (memory: AddedMemory): AsyncGenerator<MemoryPiece> =>
-      memoryPieces([memory.row], memory.upTo),
+      memoryPieces([memory.row], memory.upTo, memory.first),
 
     streamMemories: async function* (filter: MemoryFilter): AsyncGenerator<MemoryPiece> {
       yield* memoryPieces(await selectMemories(filter));
