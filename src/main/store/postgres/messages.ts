@@ -60,6 +60,17 @@ function termRows(rows: Array<{ id: string; content: string }>) {
   return { termIds, parts, terms };
 }
 
+/** Messages' columns as parallel arrays, in the order both insert statements take them. */
+const messageColumns = (rows: MessageInsert[]) => [
+  rows.map((r) => r.id),
+  rows.map((r) => r.role),
+  rows.map((r) => r.content),
+  rows.map((r) => r.createdAt),
+  rows.map((r) => r.chatId),
+  rows.map((r) => r.chatType),
+  rows.map((r) => r.metadata),
+];
+
 /**
  * The data-modifying CTEs `ins` (messages of any conversations, RETURNING seq, id,
  * conversation_id) and `terms` (their full-text rows), with their 12 parameters: one
@@ -80,13 +91,7 @@ function messageRowsCte(rows: Array<MessageInsert & { conversationId: number }>)
        JOIN ins ON ins.id = x.id)`,
     values: [
       rows.map((r) => r.conversationId),
-      rows.map((r) => r.id),
-      rows.map((r) => r.role),
-      rows.map((r) => r.content),
-      rows.map((r) => r.createdAt),
-      rows.map((r) => r.chatId),
-      rows.map((r) => r.chatType),
-      rows.map((r) => r.metadata),
+      ...messageColumns(rows),
       rows.map((r) => r.importKey ?? null),
       termIds,
       parts,
@@ -206,13 +211,7 @@ export async function appendIn(
       flow?.name ?? null,
       ...flowRest,
       sessionId,
-      rows.map((r) => r.id),
-      rows.map((r) => r.role),
-      rows.map((r) => r.content),
-      rows.map((r) => r.createdAt),
-      rows.map((r) => r.chatId),
-      rows.map((r) => r.chatType),
-      rows.map((r) => r.metadata),
+      ...messageColumns(rows),
       termIds,
       parts,
       terms,
