@@ -1,5 +1,6 @@
 // The app, imported by main.tsx once it has sent the first view's requests.
 import { MantineProvider } from '@mantine/core';
+import { ModalsProvider } from '@mantine/modals';
 import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
 import { lazy, StrictMode, Suspense } from 'react';
 import { createRoot } from 'react-dom/client';
@@ -11,7 +12,7 @@ import { FIRST_PAGE, queryKeys } from './api/queries';
 import { AfterFirstPaint } from './lib/AfterFirstPaint';
 import { cssVariablesResolver, theme } from './theme';
 
-const OnDemandHosts = lazy(() => import('./OnDemandHosts'));
+const NotificationsHost = lazy(() => import('./NotificationsHost'));
 
 /** How long the first render waits for the first view's answers (usually there by then); a slow server gets the loading state. */
 const FIRST_ANSWERS_WAIT_MS = 300;
@@ -76,9 +77,13 @@ function render() {
         <QueryClientProvider client={queryClient}>
           <ApiProvider value={client}>
             <App />
+            {/* Nothing shows in these before a click or an action: not in the first frame. The modals'
+                host is in this script (modals.open() to a host not yet there is lost); the
+                notifications' loads then (notifications.show() waits in a store). */}
             <AfterFirstPaint>
+              <ModalsProvider />
               <Suspense fallback={null}>
-                <OnDemandHosts />
+                <NotificationsHost />
               </Suspense>
             </AfterFirstPaint>
           </ApiProvider>
