@@ -5,7 +5,7 @@ const FALLBACK_MS = 1_000;
 
 /**
  * Its children, mounted once the page has painted its first frame (`fallback` until then): for
- * what that frame does not need (the notifications' host; the date pickers, drawn meanwhile by a
+ * what that frame does not need (the modals' and notifications' hosts; the date pickers, drawn by a
  * look-alike), so that rendering and loading them does not delay the first rows. A task queued
  * from a frame callback runs after that frame is painted.
  */

@@ -20,7 +20,7 @@ type Props = Omit<DatePickerInputProps<'default'>, 'value'> & {
 };
 
 /**
- * A date field of the filter bar: Mantine's DatePickerInput (with @mantine/dates, 46 KB, and its
+ * A date field of the filter bar: Mantine's DatePickerInput (with @mantine/dates, 47 KB, and its
  * popover), loaded after the first frame; until it is there, a look-alike drawn with the same
  * Input parts. A click on the look-alike opens the calendar once it has loaded.
  */
