@@ -5,9 +5,11 @@ import type { HtmlTagDescriptor, Plugin } from 'vite';
  * Lists the app's script, its static imports and its CSS in index.html, for an entry that
  * imports the app with import() after starting its first requests (src/renderer/src/main.tsx):
  * the browser fetches the app while the small entry loads and runs, instead of only once the
- * import() is reached. `preload as=script`, not `modulepreload`: Chromium compiles a
- * modulepreload on the main thread as soon as it arrives, and the entry (so the requests)
- * then waited for the 640 KB app to compile.
+ * import() is reached. The app is a second module script after the entry: module scripts run
+ * in document order, so the entry (and its requests) still goes first, and Chromium compiles a
+ * module script on a background thread while it downloads. Not `modulepreload` (compiled on the
+ * main thread as it arrives, so the entry waited for the 640 KB app), nor `preload as=script`
+ * (a classic fetch: the module compiled on the main thread when imported, "wrong script type").
  */
 export function preloadApp(appModule: string): Plugin {
   return {
@@ -39,11 +41,19 @@ export function preloadApp(appModule: string): Plugin {
         closure(app.fileName, scripts, css);
         for (const f of entryScripts) scripts.delete(f);
         const tags: HtmlTagDescriptor[] = [
-          ...[...scripts].map((file) => ({
-            tag: 'link',
-            attrs: { rel: 'preload', as: 'script', crossorigin: true, href: `./${file}` },
-            injectTo: 'head' as const,
-          })),
+          ...[...scripts].map((file) =>
+            file === app.fileName
+              ? {
+                  tag: 'script',
+                  attrs: { type: 'module', crossorigin: true, src: `./${file}` },
+                  injectTo: 'head' as const,
+                }
+              : {
+                  tag: 'link',
+                  attrs: { rel: 'modulepreload', crossorigin: true, href: `./${file}` },
+                  injectTo: 'head' as const,
+                },
+          ),
           ...[...css]
             .filter((file) => !entryCss.has(file))
             .map((file) => ({

@@ -150,3 +150,27 @@ test('the date pickers refuse days after today and mark today (the viewer’s lo
   await page.getByRole('button', { name: today.format('D MMMM YYYY'), exact: true }).click();
   await expect(page.getByTestId('match-count')).toHaveText('7 conversations');
 });
+
+test('a date field clicked before its picker has loaded opens its calendar once the picker is there', async ({
+  page,
+  startMnemo,
+}) => {
+  const mnemo = await startMnemo((dir) => seedAt(dir, dated));
+  // The picker's script (loaded after the first frame, a look-alike drawn until then) is held back.
+  let release = () => {};
+  const held = new Promise<void>((resolve) => {
+    release = resolve;
+  });
+  await page.route(/\/DatePickerField-[^/]*\.js$/, async (route) => {
+    await held;
+    await route.continue();
+  });
+  await page.goto(mnemo.webUrl);
+  await expect(sessionList(page).getByRole('option')).toHaveCount(7);
+  await page.getByRole('button', { name: 'From date' }).click();
+  await expect(page.getByRole('button', { name: 'Previous month' })).toHaveCount(0);
+  release();
+  await expect(page.getByRole('button', { name: 'Previous month' })).toBeVisible();
+  await page.getByRole('button', { name: dayjs().tz(ZONE).format('D MMMM YYYY'), exact: true }).click();
+  await expect(page.getByTestId('match-count')).toHaveText('1 conversation');
+});

@@ -1,17 +1,18 @@
 // The app, imported by main.tsx once it has sent the first view's requests.
 import { MantineProvider } from '@mantine/core';
-import { DatesProvider } from '@mantine/dates';
 import { ModalsProvider } from '@mantine/modals';
-import { Notifications } from '@mantine/notifications';
 import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
-import { StrictMode } from 'react';
+import { lazy, StrictMode, Suspense } from 'react';
 import { createRoot } from 'react-dom/client';
 import { ApiError } from '../../shared/api-error';
 import { App } from './App';
 import { ApiProvider } from './api/context';
 import { client, firstRequests } from './api/firstRequests';
 import { FIRST_PAGE, queryKeys } from './api/queries';
+import { AfterFirstPaint } from './lib/AfterFirstPaint';
 import { cssVariablesResolver, theme } from './theme';
+
+const NotificationsHost = lazy(() => import('./NotificationsHost'));
 
 /** How long the first render waits for the first view's answers (usually there by then); a slow server gets the loading state. */
 const FIRST_ANSWERS_WAIT_MS = 300;
@@ -73,16 +74,20 @@ function render() {
   createRoot(root).render(
     <StrictMode>
       <MantineProvider theme={theme} cssVariablesResolver={cssVariablesResolver} defaultColorScheme="auto">
-        <DatesProvider settings={{ firstDayOfWeek: 1 }}>
-          <QueryClientProvider client={queryClient}>
-            <ApiProvider value={client}>
-              <Notifications position="bottom-right" />
-              <ModalsProvider>
-                <App />
-              </ModalsProvider>
-            </ApiProvider>
-          </QueryClientProvider>
-        </DatesProvider>
+        <QueryClientProvider client={queryClient}>
+          <ApiProvider value={client}>
+            <App />
+            {/* Nothing shows in these before a click or an action: not in the first frame. The modals'
+                host is in this script (modals.open() to a host not yet there is lost); the
+                notifications' loads then (notifications.show() waits in a store). */}
+            <AfterFirstPaint>
+              <ModalsProvider />
+              <Suspense fallback={null}>
+                <NotificationsHost />
+              </Suspense>
+            </AfterFirstPaint>
+          </ApiProvider>
+        </QueryClientProvider>
       </MantineProvider>
     </StrictMode>,
   );

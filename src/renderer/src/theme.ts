@@ -6,12 +6,9 @@
 import {
   type CSSVariablesResolver,
   createTheme,
-  Drawer,
   darken,
   luminance,
   type MantineColorsTuple,
-  Modal,
-  Notification,
 } from '@mantine/core';
 
 export const theme = createTheme({
@@ -22,11 +19,10 @@ export const theme = createTheme({
   // Someone who asked for less motion gets none: also what lets a scan see a settled dialog.
   respectReducedMotion: true,
   components: {
-    Modal: Modal.extend({ defaultProps: { closeButtonProps: { 'aria-label': 'Close dialog' } } }),
-    Drawer: Drawer.extend({ defaultProps: { closeButtonProps: { 'aria-label': 'Close panel' } } }),
-    Notification: Notification.extend({
-      defaultProps: { closeButtonProps: { 'aria-label': 'Close notification' } },
-    }),
+    // Plain objects, not Modal.extend(…): that would put these components in the first script.
+    Modal: { defaultProps: { closeButtonProps: { 'aria-label': 'Close dialog' } } },
+    Drawer: { defaultProps: { closeButtonProps: { 'aria-label': 'Close panel' } } },
+    Notification: { defaultProps: { closeButtonProps: { 'aria-label': 'Close notification' } } },
   },
 });
 

@@ -4,6 +4,8 @@ import { httpTransfer, ipcTransfer, type TransferClient } from './transfer';
 import { httpTransport, ipcTransport } from './transports';
 
 const KEY_STORAGE = 'mnemo.apiKey';
+/** The longest the key waits in the address for an idle moment. */
+const KEY_STORE_WAIT_MS = 2_000;
 
 /**
  * The web page gets its key in the URL fragment (`#key=...`), which never reaches a
@@ -12,12 +14,20 @@ const KEY_STORAGE = 'mnemo.apiKey';
 export function readWebApiKey(): string | null {
   const fromHash = new URLSearchParams(window.location.hash.slice(1)).get('key');
   if (fromHash) {
-    // After the first requests are sent (api/firstRequests.ts): the tab's first sessionStorage
-    // access and replaceState wait on the browser process, 10 to 30 ms on a busy machine.
-    queueMicrotask(() => {
+    // Once the page is idle, not while it loads: the tab's first sessionStorage access and
+    // replaceState wait on the browser process, 10 to 40 ms on a busy machine. Until then the
+    // key is still in the address, so a reload keeps it; leaving the page stores it at once.
+    let stored = false;
+    const store = () => {
+      if (stored) return;
+      stored = true;
       sessionStorage.setItem(KEY_STORAGE, fromHash);
-      history.replaceState(null, '', window.location.pathname + window.location.search);
-    });
+      if (window.location.hash) {
+        history.replaceState(history.state, '', window.location.pathname + window.location.search);
+      }
+    };
+    requestIdleCallback(store, { timeout: KEY_STORE_WAIT_MS });
+    window.addEventListener('pagehide', store, { once: true });
     return fromHash;
   }
   return sessionStorage.getItem(KEY_STORAGE);

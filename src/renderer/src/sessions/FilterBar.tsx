@@ -1,5 +1,4 @@
 import { Group, NativeSelect, SegmentedControl, Stack } from '@mantine/core';
-import { DatePickerInput } from '@mantine/dates';
 import { IconCalendar } from '@tabler/icons-react';
 import dayjs from 'dayjs';
 import type { ReactNode } from 'react';
@@ -11,6 +10,7 @@ import {
   type SortOrder,
   setFilters,
 } from '../state/filters';
+import { DateField } from './DateField';
 
 const CALENDAR_LABELS = {
   previousMonth: 'Previous month',
@@ -64,7 +64,7 @@ export function FilterBar({ filters, panel = false }: { filters: Filters; panel?
   );
   const dates: ReactNode = (
     <>
-      <DatePickerInput
+      <DateField
         {...dateProps}
         label="From"
         aria-label="From date"
@@ -73,7 +73,7 @@ export function FilterBar({ filters, panel = false }: { filters: Filters; panel?
         maxDate={days.to && days.to < today ? days.to : today}
         onChange={(from) => setFilters({ range: 'custom', from: from ?? undefined, to: days.to })}
       />
-      <DatePickerInput
+      <DateField
         {...dateProps}
         label="To"
         aria-label="To date"
