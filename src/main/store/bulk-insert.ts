@@ -1,5 +1,6 @@
+import { v7 as uuidv7 } from 'uuid';
 import type { Db } from './database';
-import { cut, messageRow, PREVIEW_LENGTH, TITLE_LENGTH } from './messages';
+import { cut, metadataColumn, PREVIEW_LENGTH, TITLE_LENGTH } from './messages';
 import type { NewMessage } from './types';
 import type { WriteQueue } from './write-queue';
 
@@ -10,17 +11,6 @@ export interface BulkConversation {
   /** A title a person gave it; without one it comes from the first user message. */
   title?: string;
   messages: NewMessage[];
-}
-
-interface MessageRow {
-  id: string;
-  role: NewMessage['role'];
-  content: string;
-  createdAt: number;
-  chatId: string;
-  chatType: NewMessage['chatType'];
-  metadata: string | null;
-  importKey: string | null;
 }
 
 /**
@@ -61,11 +51,13 @@ export function bulkInsertQueries(db: Db, writes: WriteQueue, refreshSync: (conv
   const findLive = db.prepare<[string, string], { id: number }>(
     'SELECT id FROM conversations WHERE flow_id = ? AND session_id = ? AND trashed_at IS NULL',
   );
-  const insertConversation = db.prepare(
+  // Positional parameters: binding by name costs more, and these run a million times.
+  const insertConversation = db.prepare<
+    [string, string, string | null, number, string, number, number, number]
+  >(
     `INSERT INTO conversations (flow_id, session_id, title, title_custom, preview, message_count, created_at, updated_at)
-     VALUES (@flowId, @sessionId, @title, @titleCustom, @preview, @count, @first, @last)`,
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
   );
-  // Positional parameters: binding by name costs more, and this runs a million times.
   const insertMessage = db.prepare<
     [string, number, string, string, number, string, string, string | null, string | null]
   >(
@@ -99,59 +91,63 @@ export function bulkInsertQueries(db: Db, writes: WriteQueue, refreshSync: (conv
   );
 
   function insertOne(record: BulkConversation, now: number): number {
-    const rows = record.messages.map(
-      (m): MessageRow => ({
-        ...messageRow(m, record.sessionId, m.createdAt ?? now),
-        importKey: m.importKey ?? null,
-      }),
-    );
-    if (rows.length === 0) return 0;
+    const messages = record.messages;
+    if (messages.length === 0) return 0;
     const live = findLive.get(record.flowId, record.sessionId);
     if (live) {
-      for (const row of rows) insertMessageRow(row, live.id);
+      insertMessages(record, live.id, now);
       if (record.title !== undefined) setCustomTitle.run(record.title, live.id);
       refreshSync(live.id);
-      return rows.length;
+      return messages.length;
     }
-    let first = rows[0] as (typeof rows)[number];
-    let last = first;
-    let firstUser: (typeof rows)[number] | undefined;
-    for (const row of rows) {
-      if (row.createdAt < first.createdAt) first = row;
-      if (row.createdAt >= last.createdAt) last = row;
-      if (row.role === 'user' && (!firstUser || row.createdAt < firstUser.createdAt)) firstUser = row;
+    // Read from the records as they are (no row objects): this runs a million times in an import.
+    let first = 0;
+    let last = 0;
+    let firstUser = -1;
+    const at = (i: number) => (messages[i] as NewMessage).createdAt ?? now;
+    for (let i = 0; i < messages.length; i++) {
+      const time = at(i);
+      if (time < at(first)) first = i;
+      if (time >= at(last)) last = i;
+      if ((messages[i] as NewMessage).role === 'user' && (firstUser < 0 || time < at(firstUser)))
+        firstUser = i;
     }
-    const title = record.title ?? (firstUser ? cut(firstUser.content, TITLE_LENGTH) : null);
+    const title =
+      record.title ??
+      (firstUser >= 0 ? cut((messages[firstUser] as NewMessage).content, TITLE_LENGTH) : null);
     const conversationId = Number(
-      insertConversation.run({
-        flowId: record.flowId,
-        sessionId: record.sessionId,
+      insertConversation.run(
+        record.flowId,
+        record.sessionId,
         title,
-        titleCustom: record.title === undefined ? 0 : 1,
-        preview: cut(last.content, PREVIEW_LENGTH),
-        count: rows.length,
-        first: first.createdAt,
-        last: last.createdAt,
-      }).lastInsertRowid,
+        record.title === undefined ? 0 : 1,
+        cut((messages[last] as NewMessage).content, PREVIEW_LENGTH),
+        messages.length,
+        at(first),
+        at(last),
+      ).lastInsertRowid,
     );
     if (title !== null) indexTitle.run(conversationId, title);
     created.set(record.flowId, (created.get(record.flowId) ?? 0) + 1);
-    for (const row of rows) insertMessageRow(row, conversationId);
-    return rows.length;
+    insertMessages(record, conversationId, now);
+    return messages.length;
   }
 
-  function insertMessageRow(row: MessageRow, conversationId: number): void {
-    insertMessage.run(
-      row.id,
-      conversationId,
-      row.role,
-      row.content,
-      row.createdAt,
-      row.chatId,
-      row.chatType,
-      row.metadata,
-      row.importKey,
-    );
+  /** The record's messages as rows (messages.ts messageRow, field by field). */
+  function insertMessages(record: BulkConversation, conversationId: number, now: number): void {
+    for (const m of record.messages) {
+      insertMessage.run(
+        m.id ?? uuidv7(),
+        conversationId,
+        m.role,
+        m.content,
+        m.createdAt ?? now,
+        m.chatId ?? record.sessionId,
+        m.chatType,
+        metadataColumn(m.metadata),
+        m.importKey ?? null,
+      );
+    }
   }
 
   /** Runs `work` with the full-text insert triggers set aside and a bigger cache; must run inside a write. */

@@ -85,8 +85,18 @@ export function cut(text: string, n: number): string {
   }
   const flat = text.replace(/\s+/g, ' ').trim();
   if (flat.length <= n) return flat;
-  const chars = Array.from(flat);
-  return chars.length <= n ? flat : `${chars.slice(0, n - 1).join('')}…`;
+  // Counts characters as Array.from does (a surrogate pair is one) without building the
+  // array: this runs twice per conversation of an import.
+  let end = 0;
+  let count = 0;
+  for (let i = 0; i < flat.length; count++) {
+    if (count === n - 1) end = i;
+    if (count === n) return `${flat.slice(0, end)}…`;
+    const unit = flat.charCodeAt(i);
+    const pair = unit >= 0xd800 && unit <= 0xdbff && (flat.charCodeAt(i + 1) & 0xfc00) === 0xdc00;
+    i += pair ? 2 : 1;
+  }
+  return flat;
 }
 
 /** WHERE clause for a message filter; the SQL text depends only on which fields are set. */
@@ -141,9 +151,13 @@ export function messageRow(m: NewMessage, sessionId: string, createdAt: number) 
     createdAt,
     chatId: m.chatId ?? sessionId,
     chatType: m.chatType,
-    metadata: m.metadata && Object.keys(m.metadata).length > 0 ? JSON.stringify(m.metadata) : null,
+    metadata: metadataColumn(m.metadata),
   };
 }
+
+/** A message's metadata as stored: JSON, or NULL when there is none. */
+export const metadataColumn = (metadata: NewMessage['metadata']): string | null =>
+  metadata && Object.keys(metadata).length > 0 ? JSON.stringify(metadata) : null;
 
 /**
  * Appended messages as rows. Reads order a conversation by time, so a message is never
