@@ -69,6 +69,53 @@ describe('store.bulkInsert', () => {
     await integrity();
   });
 
+  it('stores each message with what it brings, and what an append would default to', async () => {
+    const before = Date.now();
+    await temp.store.bulkInsert([
+      {
+        flowId: 'default',
+        sessionId: 's',
+        messages: [
+          {
+            id: 'given-id',
+            role: 'user',
+            content: 'one',
+            createdAt: 1_000,
+            chatId: 'chat-9',
+            chatType: 'EXTERNAL',
+            metadata: { source: 'file' },
+            importKey: 'key-1',
+          },
+          { role: 'assistant', content: 'two', chatType: 'INTERNAL', metadata: {} },
+        ],
+      },
+    ]);
+    const session = await temp.store.getSession('default', 's');
+    const { items } = await temp.store.listSessionMessages(session?.id ?? -1, { limit: 10, maxChars: 100 });
+    expect(items[0]).toMatchObject({
+      id: 'given-id',
+      createdAt: 1_000,
+      chatId: 'chat-9',
+      chatType: 'EXTERNAL',
+      metadata: { source: 'file' },
+    });
+    expect(items[1]).toMatchObject({ role: 'assistant', chatId: 's', chatType: 'INTERNAL', metadata: null });
+    expect(items[1]?.id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-/);
+    expect(items[1]?.createdAt).toBeGreaterThanOrEqual(before);
+    expect(session).toMatchObject({ title: 'one', preview: 'two', createdAt: 1_000 });
+    await temp.store.close();
+    const db = new Database(path.join(temp.dir, 'mnemo.db'));
+    try {
+      expect(db.prepare('SELECT import_key FROM messages ORDER BY seq').pluck().all()).toEqual([
+        'key-1',
+        null,
+      ]);
+    } finally {
+      db.close();
+    }
+    temp.store = await openStore({ dataDir: temp.dir });
+  });
+
   it('appends to a live conversation with the same key, also within one batch', async () => {
     await temp.store.appendMessages('default', 'x', [
       { role: 'user', content: 'live start', chatType: 'EXTERNAL', createdAt: 10 },
