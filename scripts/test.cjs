@@ -42,15 +42,16 @@ function missingBrowser() {
   return "not run: no Chromium. Run `npx playwright install chromium`, or install your system's chromium and set PLAYWRIGHT_CHROMIUM_PATH";
 }
 
-/** `npm run test:pg` on one worker, its output kept in a file until the e2e stage has printed its own. */
-function startPostgresStage() {
-  const log = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'mnemo-test-pg-')), 'output.txt');
+/**
+ * A command started beside the stages that run meanwhile, its output kept in a file until
+ * they have printed their own; returns a function that awaits its result.
+ */
+function startSideStage(name, script, command, env = process.env) {
+  const log = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'mnemo-test-side-')), 'output.txt');
   const out = fs.openSync(log, 'w');
-  console.log('\n== API suite on PostgreSQL: npm run test:pg -- --maxWorkers=1 (beside the e2e stage)');
+  console.log(`\n== ${name}: ${command.join(' ')} (beside the other stages)`);
   const started = Date.now();
-  const child = spawn('npm', ['run', '-s', 'test:pg', '--', '--maxWorkers=1'], {
-    stdio: ['ignore', out, out],
-  });
+  const child = spawn(command[0], command.slice(1), { stdio: ['ignore', out, out], env });
   const status = new Promise((resolve) => {
     child.on('error', () => resolve(1));
     child.on('exit', (code) => resolve(code ?? 1));
@@ -58,24 +59,21 @@ function startPostgresStage() {
   return async () => {
     const code = await status;
     fs.closeSync(out);
-    console.log('\n== API suite on PostgreSQL: its output');
+    console.log(`\n== ${name}: its output`);
     process.stdout.write(fs.readFileSync(log));
     fs.rmSync(path.dirname(log), { recursive: true, force: true });
-    return {
-      name: 'API suite on PostgreSQL (vitest)',
-      script: 'test:pg',
-      status: code,
-      seconds: (Date.now() - started) / 1000,
-      note: '',
-    };
+    return { name, script, status: code, seconds: (Date.now() - started) / 1000, note: '' };
   };
 }
 
 async function main() {
   const results = [];
-  let postgres;
+  const sides = [];
   for (const [name, script] of STAGES) {
-    if (script === 'test:e2e' && process.env.MNEMO_TEST_POSTGRES === '1') postgres = startPostgresStage();
+    if (script === 'test:e2e' && process.env.MNEMO_TEST_POSTGRES === '1') {
+      const command = ['npm', 'run', '-s', 'test:pg', '--', '--maxWorkers=1'];
+      sides.push(startSideStage('API suite on PostgreSQL (vitest)', 'test:pg', command));
+    }
     if (script === 'test:e2e' && results.find((r) => r.script === 'build')?.status !== 0) {
       results.push({ name, script, status: 1, seconds: 0, note: 'not run: the build failed' });
       continue;
@@ -95,7 +93,27 @@ async function main() {
     results.push({ name, script, status, seconds: (Date.now() - started) / 1000, note: '' });
   }
 
-  if (postgres) results.push(await postgres());
+  // With MNEMO_TEST_SOAK=1 (CI), the crash and load files of the soak, beside the tail of
+  // the API suite on PostgreSQL, which runs on one worker and leaves a core idle once the
+  // e2e stage is done. Straight through vitest: `npm run test:soak` builds first, and
+  // rewriting out/ could break a server the PostgreSQL stage is starting from it.
+  const soakName = 'soak: crash/kill cycles, 30 s of load';
+  const built = results.find((r) => r.script === 'build')?.status === 0;
+  if (process.env.MNEMO_TEST_SOAK === '1' && !built) {
+    results.push({
+      name: soakName,
+      script: 'test:soak',
+      status: 1,
+      seconds: 0,
+      note: 'not run: the build failed',
+    });
+  } else if (process.env.MNEMO_TEST_SOAK === '1') {
+    const env = { ...process.env, MNEMO_SOAK_PARALLEL: '1' };
+    const command = ['npx', 'vitest', 'run', '--config', 'vitest.soak.config.mts'];
+    command.push('test/reliability/crash.test.ts', 'test/reliability/load.test.ts');
+    sides.push(startSideStage(soakName, 'test:soak', command, env));
+  }
+  for (const side of sides) results.push(await side());
 
   console.log('\n== npm test, stage by stage');
   for (const r of results) {
