@@ -13,7 +13,7 @@ export const flowParams = (flow: FlowSettings) => [
 ];
 
 /** Creates a flow unless it exists; $1 its id, then the rest of flowParams. */
-export const INSERT_IF_ABSENT = `INSERT INTO flows (id, name, responder, retention_days, created_at, updated_at, public_embed)
+const INSERT_IF_ABSENT = `INSERT INTO flows (id, name, responder, retention_days, created_at, updated_at, public_embed)
   VALUES ($1, $2, $3, $4, $5, $5, $6) ON CONFLICT (id) DO NOTHING RETURNING id`;
 
 /** Creates the flow unless it exists, inside `tx`; true when created. */

@@ -91,10 +91,17 @@ export function simMemoryQueries(db: Database) {
     }
   }
 
-  async function* memoryPieces(rows: MemoryRow[], upTo = END, first?: Piece): AsyncGenerator<MemoryPiece> {
+  const memoryHead = (row: MemoryRow): MemoryPiece => ({
+    type: 'memory',
+    flowId: row.flow_id,
+    flowName: row.flow_name,
+    sessionId: row.session_id,
+  });
+
+  async function* memoryPieces(rows: MemoryRow[]): AsyncGenerator<MemoryPiece> {
     for (const row of rows) {
-      yield { type: 'memory', flowId: row.flow_id, flowName: row.flow_name, sessionId: row.session_id };
-      yield* messagePieces(row.id, upTo, first);
+      yield memoryHead(row);
+      yield* messagePieces(row.id, END);
     }
   }
 
@@ -128,8 +135,10 @@ export function simMemoryQueries(db: Database) {
         };
       }),
 
-    streamAddedMemory: (memory: AddedMemory): AsyncGenerator<MemoryPiece> =>
-      memoryPieces([memory.row], memory.upTo, memory.first),
+    streamAddedMemory: async function* (memory: AddedMemory): AsyncGenerator<MemoryPiece> {
+      yield memoryHead(memory.row);
+      yield* messagePieces(memory.row.id, memory.upTo, memory.first);
+    },
 
     streamMemories: async function* (filter: MemoryFilter): AsyncGenerator<MemoryPiece> {
       yield* memoryPieces(await selectMemories(filter));
