@@ -4,10 +4,8 @@
  * here too (Host check, key, CORS); on top, as the MCP specification requires, a request
  * whose Origin is neither this server's own nor an allowlisted one is refused with 403.
  */
-import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Handlers } from '../../shared/contract';
-import { createMcpServer } from '../mcp/server';
 import type { ServiceContext } from '../memory';
 import { conversationService } from '../memory/conversations';
 import { errorBody } from './errors';
@@ -17,6 +15,18 @@ export interface McpRouteOptions {
   handlers: Handlers;
   corsOrigins: () => readonly string[];
 }
+
+/**
+ * The MCP SDK (about 300 ms to load) is loaded by the first request to /mcp, not at start:
+ * most processes never get one.
+ */
+const loadMcp = async () => {
+  const [{ StreamableHTTPServerTransport }, { createMcpServer }] = await Promise.all([
+    import('@modelcontextprotocol/sdk/server/streamableHttp.js'),
+    import('../mcp/server'),
+  ]);
+  return { StreamableHTTPServerTransport, createMcpServer };
+};
 
 /** JSON-RPC's answer to GET/DELETE on a stateless server (no stream to resume, no session to end). */
 const methodNotAllowed = (_request: FastifyRequest, reply: FastifyReply) =>
@@ -47,6 +57,7 @@ export async function mcpRoutes(app: FastifyInstance, options: McpRouteOptions) 
   const schema = { hide: true, tags: ['mcp'] };
 
   app.post('/mcp', { schema }, async (request, reply) => {
+    const { StreamableHTTPServerTransport, createMcpServer } = await loadMcp();
     const server = createMcpServer({
       handlers: options.handlers,
       conversations,

@@ -1,10 +1,10 @@
 /** The store a process's configuration names: PostgreSQL for a `--database-url`, else SQLite in the data dir. */
 import { openStore, type Store } from './index';
-import { openPgStore } from './postgres';
 
 export async function openConfiguredStore(config: { dataDir: string; databaseUrl?: string }): Promise<Store> {
   return config.databaseUrl
-    ? await openPgStore({ url: config.databaseUrl })
+    ? // Loaded only here: the PostgreSQL driver and store are no start-up cost of a SQLite process.
+      await (await import('./postgres')).openPgStore({ url: config.databaseUrl })
     : await openStore({ dataDir: config.dataDir });
 }
 

@@ -1,4 +1,4 @@
-import OpenAI, { APIConnectionError, APIConnectionTimeoutError, APIError } from 'openai';
+import type OpenAI from 'openai';
 import type { ChatCompletionMessageParam } from 'openai/resources/chat/completions';
 import type { ResponderErrorKind } from '../../../shared/responder-error';
 import type { ResponderConfig } from '../../../shared/schemas/flows';
@@ -11,7 +11,16 @@ type OpenAiConfig = Extract<ResponderConfig, { kind: 'openai-compatible' }>;
 /** Upstream error text is passed on, cut: a proxy's HTML error page is no message. */
 const DETAIL_LIMIT = 300;
 
-function clientFor(baseUrl: string, apiKey: string | undefined, timeout: number): OpenAI {
+type Sdk = typeof import('openai');
+let sdk: Promise<Sdk> | undefined;
+/** The client is loaded by the first call upstream, not at start (about 100 ms most runs never need). */
+const loadSdk = (): Promise<Sdk> => {
+  sdk ??= import('openai');
+  return sdk;
+};
+
+async function clientFor(baseUrl: string, apiKey: string | undefined, timeout: number): Promise<OpenAI> {
+  const { default: OpenAI } = await loadSdk();
   return new OpenAI({
     baseURL: baseUrl,
     // The client insists on a key; local servers need none, so then the header is dropped.
@@ -32,8 +41,6 @@ function clientFor(baseUrl: string, apiKey: string | undefined, timeout: number)
  * once as 502 (or 504 past `timeoutMs`, which bounds the whole answer, streamed or not).
  */
 export function openAiCompatibleResponder(config: OpenAiConfig, apiKey: string | undefined): Responder {
-  const client = clientFor(config.baseUrl, apiKey, config.timeoutMs);
-
   const messagesFor = ({ memory, question }: ResponderInput): ChatCompletionMessageParam[] => [
     ...(config.systemPrompt ? [{ role: 'system' as const, content: config.systemPrompt }] : []),
     ...memory.map((m) => ({ role: m.role, content: m.content })),
@@ -52,6 +59,7 @@ export function openAiCompatibleResponder(config: OpenAiConfig, apiKey: string |
       };
       let text = '';
       try {
+        const client = await clientFor(config.baseUrl, apiKey, config.timeoutMs);
         if (input.onToken) {
           const stream = await client.chat.completions.create({ ...request, stream: true }, { signal });
           for await (const chunk of stream) {
@@ -67,7 +75,7 @@ export function openAiCompatibleResponder(config: OpenAiConfig, apiKey: string |
         }
       } catch (error) {
         if (input.signal.aborted) throw input.signal.reason;
-        throw upstreamError(error, config, deadline.aborted);
+        throw upstreamError(error, config, deadline.aborted, await loadSdk());
       }
       if (text === '')
         throw responderError(
@@ -84,6 +92,7 @@ function upstreamError(
   error: unknown,
   config: Pick<OpenAiConfig, 'baseUrl' | 'timeoutMs'>,
   timedOut: boolean,
+  { APIConnectionError, APIConnectionTimeoutError, APIError }: Sdk,
 ): HttpError {
   const where = config.baseUrl;
   if (timedOut || error instanceof APIConnectionTimeoutError) {
@@ -118,14 +127,19 @@ const LIST_MODELS_TIMEOUT_MS = 10_000;
 
 /** The models an OpenAI-compatible server lists (GET /models), sorted by id. */
 export async function listServerModels(baseUrl: string, apiKey: string | undefined): Promise<string[]> {
-  const client = clientFor(baseUrl, apiKey, LIST_MODELS_TIMEOUT_MS);
   const deadline = AbortSignal.timeout(LIST_MODELS_TIMEOUT_MS);
   try {
+    const client = await clientFor(baseUrl, apiKey, LIST_MODELS_TIMEOUT_MS);
     const ids: string[] = [];
     for await (const model of client.models.list({ signal: deadline })) ids.push(model.id);
     return ids.sort((a, b) => a.localeCompare(b));
   } catch (error) {
-    throw upstreamError(error, { baseUrl, timeoutMs: LIST_MODELS_TIMEOUT_MS }, deadline.aborted);
+    throw upstreamError(
+      error,
+      { baseUrl, timeoutMs: LIST_MODELS_TIMEOUT_MS },
+      deadline.aborted,
+      await loadSdk(),
+    );
   }
 }
 
