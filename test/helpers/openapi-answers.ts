@@ -80,8 +80,17 @@ type Json = Record<string, unknown>;
 const pointer = (...parts: string[]) =>
   parts.map((p) => encodeURIComponent(p.replaceAll('~', '~0').replaceAll('/', '~1'))).join('/');
 
-/** The problems found: one line each (empty when every answer matches the document). */
-export function checkAnswers(document: Json, answers: Answer[]): string[] {
+interface Checker {
+  ajv: Ajv;
+  paths: { template: string; item: Json; pattern: RegExp }[];
+}
+
+/** Compiled once per document: Ajv's compile of the response schemas is most of a check's time. */
+const checkers = new WeakMap<Json, Checker>();
+
+function checkerFor(document: Json): Checker {
+  const known = checkers.get(document);
+  if (known) return known;
   const ajv = new Ajv({ strict: false, validateSchema: false, allErrors: false });
   addFormats(ajv);
   ajv.addSchema(document, 'openapi.json');
@@ -94,6 +103,14 @@ export function checkAnswers(document: Json, answers: Answer[]): string[] {
       pattern: new RegExp(`^${template.replace(/[.+?^$()|[\]\\]/g, '\\$&').replace(/\{[^}]+\}/g, '[^/]+')}$`),
     }))
     .sort((a, b) => parameters(a.template) - parameters(b.template));
+  const checker = { ajv, paths };
+  checkers.set(document, checker);
+  return checker;
+}
+
+/** The problems found: one line each (empty when every answer matches the document). */
+export function checkAnswers(document: Json, answers: Answer[]): string[] {
+  const { ajv, paths } = checkerFor(document);
   const problems: string[] = [];
   for (const answer of answers) {
     const path = answer.target.split('?')[0] ?? '';

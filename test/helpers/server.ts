@@ -18,6 +18,12 @@ export interface TestServer {
 }
 
 /**
+ * The OpenAPI document of this process's test servers. It depends on the routes alone (and
+ * on `webRoot`, which no test server is given), so it is built once, by the first to close.
+ */
+let document: Record<string, unknown> | undefined;
+
+/**
  * The real server on a free port, over a temp data dir; with MNEMO_TEST_DATABASE_URL, its
  * store is a new PostgreSQL database (or `databaseUrl`'s: a second server on the same data).
  */
@@ -72,7 +78,8 @@ export async function startTestServer(
       await mnemo.close();
       await database?.drop();
       tmp.cleanup();
-      const problems = checkAnswers(mnemo.openapi(), recorded);
+      document ??= mnemo.openapi();
+      const problems = checkAnswers(document, recorded);
       if (problems.length > 0) {
         throw new Error(`answers not as the OpenAPI document says:\n${problems.slice(0, 30).join('\n')}`);
       }
