@@ -144,9 +144,9 @@ describe('the events route and its rules', () => {
     const other = await startTestServer();
     const s = await openSse(`${other.url}/api/v1/events`, { authorization: `Bearer ${other.key}` });
     await s.next((m) => m.comment === 'connected');
-    const started = Date.now();
+    // The client never ends its stream: a close that waited for it would never return,
+    // and the test's timeout would fail it (a time limit here measured the machine's load).
     await other.close();
-    expect(Date.now() - started).toBeLessThan(2000);
     await expect(s.next(() => false, 2000)).rejects.toThrow(/ended/);
   });
 });
