@@ -174,3 +174,36 @@ test('a date field clicked before its picker has loaded opens its calendar once 
   await page.getByRole('button', { name: dayjs().tz(ZONE).format('D MMMM YYYY'), exact: true }).click();
   await expect(page.getByTestId('match-count')).toHaveText('1 conversation');
 });
+
+test('a date field whose picker could not be loaded keeps its look and loads the picker on the next click', async ({
+  page,
+  startMnemo,
+}) => {
+  const mnemo = await startMnemo((dir) => seedAt(dir, dated));
+  // The picker's script fails (a network error) until `online`.
+  let online = false;
+  let failed = 0;
+  await page.route(/\/DatePickerField-[^/]*\.js$/, async (route) => {
+    if (online) return route.continue();
+    failed++;
+    await route.abort('internetdisconnected');
+  });
+  const errors: string[] = [];
+  page.on('pageerror', (error) => errors.push(error.message));
+  await page.goto(mnemo.webUrl);
+  await expect(sessionList(page).getByRole('option')).toHaveCount(7);
+  await expect.poll(() => failed).toBeGreaterThan(0);
+  // The filter bar is still there, the look-alikes in place of the pickers, and nothing says it failed.
+  const from = page.getByRole('button', { name: 'From date', exact: true });
+  await expect(from).toBeVisible();
+  await expect(page.getByRole('button', { name: 'To date', exact: true })).toBeVisible();
+  await expect(page.getByRole('alert')).toHaveCount(0);
+  await expect(page.getByRole('button', { name: 'Previous month' })).toHaveCount(0);
+  // The next click asks for the script again, and the calendar opens once it is there.
+  online = true;
+  await from.click();
+  await expect(page.getByRole('button', { name: 'Previous month' })).toBeVisible();
+  await page.getByRole('button', { name: dayjs().tz(ZONE).format('D MMMM YYYY'), exact: true }).click();
+  await expect(page.getByTestId('match-count')).toHaveText('1 conversation');
+  expect(errors).toEqual([]);
+});

@@ -1,7 +1,8 @@
-import { Badge, Tooltip } from '@mantine/core';
+import { Badge } from '@mantine/core';
 import { useEffect, useState } from 'react';
 import { useApi } from '../api/context';
 import type { EventStatus } from '../api/events';
+import { HoverTooltip } from '../lib/HoverTooltip';
 
 const LABELS: Record<EventStatus, { text: string; color: string; hint: string }> = {
   live: { text: 'Live', color: 'teal', hint: 'Changes made by scripts appear as they happen' },
@@ -19,10 +20,10 @@ export function LiveBadge() {
   }, [events]);
   const label = LABELS[status];
   return (
-    <Tooltip label={label.hint}>
+    <HoverTooltip label={label.hint}>
       <Badge variant="dot" color={label.color} role="status" aria-label={`Live updates: ${label.text}`}>
         {label.text}
       </Badge>
-    </Tooltip>
+    </HoverTooltip>
   );
 }

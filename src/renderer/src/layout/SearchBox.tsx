@@ -1,7 +1,7 @@
 import { CloseButton, Kbd, TextInput, Tooltip } from '@mantine/core';
 import { useDebouncedValue, useHotkeys } from '@mantine/hooks';
 import { IconSearch } from '@tabler/icons-react';
-import { useEffect, useRef, useState } from 'react';
+import { useEffect, useId, useRef, useState } from 'react';
 import { endsWithShortStart, MIN_PREFIX } from '../../../shared/search-query';
 import { requestFindStep } from '../conversation/find/findCommands';
 import { setFilters, useFilters } from '../state/filters';
@@ -34,9 +34,13 @@ export function SearchBox() {
   const [value, setValue] = useState(urlQ);
   const [debounced] = useDebouncedValue(value, 300);
   const [focused, setFocused] = useState(false);
+  // The hint's Tooltip mounts at the first focus, not with the page (floating-ui's hooks, a portal).
+  const [everFocused, setEverFocused] = useState(false);
+  const hintId = useId();
   const input = useRef<HTMLInputElement>(null);
   useHotkeys([['/', () => input.current?.focus()]]);
   const shortStart = endsWithShortStart(value.trimStart());
+  const hinted = focused && shortStart;
 
   // biome-ignore lint/correctness/useExhaustiveDependencies: follow the URL only when it changed elsewhere (Clear filters, Back)
   useEffect(() => {
@@ -53,13 +57,7 @@ export function SearchBox() {
   }, [debounced]);
 
   return (
-    <Tooltip
-      label={SHORT_START_HINT}
-      opened={focused && shortStart}
-      position="bottom-start"
-      multiline
-      w={280}
-    >
+    <>
       <TextInput
         ref={input}
         type="search"
@@ -85,10 +83,24 @@ export function SearchBox() {
             requestFindStep(event.shiftKey ? -1 : 1);
           }
         }}
-        onFocus={() => setFocused(true)}
+        onFocus={() => {
+          setFocused(true);
+          setEverFocused(true);
+        }}
         onBlur={() => setFocused(false)}
+        aria-describedby={hinted ? hintId : undefined}
         w={{ base: 200, md: 360 }}
       />
-    </Tooltip>
+      {everFocused && (
+        <Tooltip
+          label={<span id={hintId}>{SHORT_START_HINT}</span>}
+          opened={hinted}
+          target={input}
+          position="bottom-start"
+          multiline
+          w={280}
+        />
+      )}
+    </>
   );
 }

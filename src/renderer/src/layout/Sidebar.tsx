@@ -1,4 +1,4 @@
-import { Badge, Button, Divider, NavLink, ScrollArea, Skeleton, Stack, Text } from '@mantine/core';
+import { Badge, Button, Divider, NavLink, Skeleton, Stack, Text } from '@mantine/core';
 import {
   IconActivity,
   IconInbox,
@@ -11,6 +11,7 @@ import { useQuery } from '@tanstack/react-query';
 import { useApi } from '../api/context';
 import { queryKeys } from '../api/queries';
 import { conversations as count } from '../lib/count';
+import { FirstFrameScrollArea } from '../lib/FirstFrameScrollArea';
 import { openNewConversation } from '../sessions/newConversation';
 import { useFilters } from '../state/filters';
 import { openView, type View } from '../state/view';
@@ -47,7 +48,7 @@ export function Sidebar({ view, onNavigate }: { view: View; onNavigate: () => vo
           New conversation
         </Button>
       )}
-      <ScrollArea style={{ flex: 1 }} type="auto">
+      <FirstFrameScrollArea style={{ flex: 1 }}>
         <NavLink
           component="button"
           label="All flows"
@@ -89,7 +90,7 @@ export function Sidebar({ view, onNavigate }: { view: View; onNavigate: () => vo
             />
           );
         })}
-      </ScrollArea>
+      </FirstFrameScrollArea>
       <Divider my="xs" />
       <NavLink
         component="button"

@@ -1,6 +1,7 @@
-import { ActionIcon, Button, Group, Loader, Text, Title, Tooltip } from '@mantine/core';
+import { ActionIcon, Button, Group, Loader, Text, Title } from '@mantine/core';
 import { IconMessagePlus, IconUpload } from '@tabler/icons-react';
 import type { ReactNode } from 'react';
+import { HoverTooltip } from '../lib/HoverTooltip';
 import { openImport } from '../transfer/ImportDialog';
 import { openNewConversation } from './newConversation';
 
@@ -42,7 +43,7 @@ export function ListHeader({
       </Title>
       <Group gap="xs" wrap="nowrap" style={{ flexShrink: 0 }}>
         {refreshing && <Loader size="xs" aria-label="Refreshing" />}
-        <Tooltip label="New conversation (Ctrl+N)">
+        <HoverTooltip label="New conversation (Ctrl+N)">
           <ActionIcon
             variant="filled"
             size="lg"
@@ -51,13 +52,13 @@ export function ListHeader({
           >
             <IconMessagePlus size={18} aria-hidden />
           </ActionIcon>
-        </Tooltip>
+        </HoverTooltip>
         {iconOnly ? (
-          <Tooltip label="Import conversations">
+          <HoverTooltip label="Import conversations">
             <ActionIcon variant="default" size="lg" aria-label="Import" onClick={openImport}>
               <IconUpload size={18} aria-hidden />
             </ActionIcon>
-          </Tooltip>
+          </HoverTooltip>
         ) : (
           <Button
             variant="default"

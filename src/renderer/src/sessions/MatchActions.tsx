@@ -1,6 +1,7 @@
-import { ActionIcon, Menu, Text, Tooltip } from '@mantine/core';
+import { ActionIcon, Menu, Text } from '@mantine/core';
 import { IconDots, IconTrash } from '@tabler/icons-react';
 import { matchCount } from '../lib/count';
+import { HoverTooltip } from '../lib/HoverTooltip';
 
 /** How many conversations the list matches. */
 export function MatchCount({ total, exact }: { total: number | undefined; exact: boolean }) {
@@ -39,11 +40,11 @@ export function ListActionsMenu({
     // No focus placeholder (role=presentation): a menu may hold only menu items (axe).
     <Menu position="bottom-end" withinPortal width={300} withInitialFocusPlaceholder={false}>
       <Menu.Target>
-        <Tooltip label="More list actions">
+        <HoverTooltip label="More list actions">
           <ActionIcon variant="default" size="lg" aria-label="More list actions">
             <IconDots size={18} aria-hidden />
           </ActionIcon>
-        </Tooltip>
+        </HoverTooltip>
       </Menu.Target>
       <Menu.Dropdown>
         <Menu.Label>{conditions.length ? 'The current filter' : 'No filter set'}</Menu.Label>

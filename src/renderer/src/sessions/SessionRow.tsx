@@ -25,6 +25,11 @@ interface RowProps {
   onSelect: (index: number, session: SessionSummary) => void;
 }
 
+// Mantine's Badge (size xs, variant light, the primary colour, no text transform) as its markup
+// and classes: the same look without a component per row.
+const BADGE_CLASS = `${Badge.classes.root} mantine-Badge-root ${classes.badge}`;
+const BADGE_LABEL_CLASS = `${Badge.classes.label} mantine-Badge-label`;
+
 const place = (start: number) => ({ height: ROW_HEIGHT, transform: `translateY(${start}px)` });
 
 /**
@@ -88,9 +93,9 @@ export const SessionRow = memo(function SessionRow({
       </p>
       <div className={classes.line}>
         <div className={classes.flowAndCount}>
-          <Badge size="xs" variant="light" tt="none" style={{ flexShrink: 1, minWidth: 0 }}>
-            {session.flowName}
-          </Badge>
+          <div className={BADGE_CLASS} data-variant="light" data-size="xs">
+            <span className={BADGE_LABEL_CLASS}>{session.flowName}</span>
+          </div>
           <p className={`${classes.text} ${classes.xs} ${classes.dimmed} ${classes.fixed}`}>{messages}</p>
         </div>
         <p className={`${classes.text} ${classes.xs} ${classes.dimmed} ${classes.fixed}`}>

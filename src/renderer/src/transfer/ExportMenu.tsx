@@ -1,7 +1,8 @@
-import { ActionIcon, Button, Menu, Tooltip } from '@mantine/core';
+import { ActionIcon, Button, Menu } from '@mantine/core';
 import { IconBraces, IconDownload, IconMarkdown } from '@tabler/icons-react';
 import type { SessionFilterInput } from '../../../shared/schemas/sessions';
 import { matchCount, conversations as plural } from '../lib/count';
+import { HoverTooltip } from '../lib/HoverTooltip';
 import { openExport } from './ExportDialog';
 
 /** "Export": the conversations the list shows (its filter), or everything; as JSON or Markdown. */
@@ -33,11 +34,11 @@ export function ExportMenu({
     <Menu position="bottom-end" withinPortal>
       <Menu.Target>
         {iconOnly ? (
-          <Tooltip label="Export conversations">
+          <HoverTooltip label="Export conversations">
             <ActionIcon variant="default" size="lg" aria-label="Export">
               <IconDownload size={18} aria-hidden />
             </ActionIcon>
-          </Tooltip>
+          </HoverTooltip>
         ) : (
           <Button variant="default" size="sm" leftSection={<IconDownload size={16} aria-hidden />}>
             Export
