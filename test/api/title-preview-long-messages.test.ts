@@ -34,7 +34,12 @@ const texts: Record<string, string> = {
 it.each(Object.entries(texts))('%s', async (name, text) => {
   const store = server.mnemo.store;
   const sessionId = name.replace(/\W+/g, '-');
-  const first = { role: 'user' as const, content: 'placeholder', chatType: 'EXTERNAL' as const, createdAt: 1e12 };
+  const first = {
+    role: 'user' as const,
+    content: 'placeholder',
+    chatType: 'EXTERNAL' as const,
+    createdAt: 1e12,
+  };
   await store.bulkInsert([{ flowId: 'default', sessionId, messages: [first] }]);
   // Added to the live conversation: its title and preview are computed again from its messages.
   await store.bulkInsert([
