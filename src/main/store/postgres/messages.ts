@@ -81,10 +81,10 @@ const messageColumns = (rows: MessageInsert[]) => [
 ];
 
 /**
- * Up to this many messages, each content is a parameter of its own (an ARRAY[...] of
- * them) rather than an element of one text[] parameter: PostgreSQL parses an array
- * parameter's text character by character and the driver escapes every element, which
- * for 1 MiB messages cost more than inserting them. A statement per count up to this.
+ * Up to this many messages, each content is a parameter of its own, joined to the other
+ * columns by position, rather than an element of one text[] parameter: PostgreSQL parses
+ * an array parameter's text character by character (40 messages of 1 MiB: 0.74 s to bind,
+ * 1.0 s in all, against 0.25 and 0.49 s so). A statement per count up to this.
  */
 const CONTENT_PARAMS_MAX_ROWS = 64;
 
@@ -97,19 +97,19 @@ function messageRowsCte(rows: Array<MessageInsert & { conversationId: number }>)
   const { termIds, parts, terms } = termRows(rows);
   const p = params();
   const param = p.add;
-  const contents =
-    rows.length <= CONTENT_PARAMS_MAX_ROWS
-      ? `ARRAY[${rows.map((r) => `${param(r.content)}::text`).join(', ')}]::text[]`
-      : `${param(rows.map((r) => r.content))}::text[]`;
+  const apart = rows.length <= CONTENT_PARAMS_MAX_ROWS;
   const sql = `ins AS (
        INSERT INTO messages (id, conversation_id, role, content, created_at, chat_id, chat_type, metadata, import_key)
-       SELECT id, conversation_id, role, content, created_at, chat_id, chat_type, metadata, import_key
+       SELECT u.id, u.conversation_id, u.role, ${apart ? 'v' : 'u'}.content, u.created_at, u.chat_id, u.chat_type,
+         u.metadata, u.import_key
        FROM unnest(${param(rows.map((r) => r.conversationId))}::bigint[], ${param(rows.map((r) => r.id))}::text[],
-         ${param(rows.map((r) => r.role))}::text[], ${contents}, ${param(rows.map((r) => r.createdAt))}::bigint[],
-         ${param(rows.map((r) => r.chatId))}::text[], ${param(rows.map((r) => r.chatType))}::text[],
-         ${param(rows.map((r) => r.metadata))}::text[], ${param(rows.map((r) => r.importKey ?? null))}::text[])
-         WITH ORDINALITY AS u(conversation_id, id, role, content, created_at, chat_id, chat_type, metadata, import_key, n)
-       ORDER BY n RETURNING seq, id, conversation_id),
+         ${param(rows.map((r) => r.role))}::text[], ${apart ? '' : `${param(rows.map((r) => r.content))}::text[], `}
+         ${param(rows.map((r) => r.createdAt))}::bigint[], ${param(rows.map((r) => r.chatId))}::text[],
+         ${param(rows.map((r) => r.chatType))}::text[], ${param(rows.map((r) => r.metadata))}::text[],
+         ${param(rows.map((r) => r.importKey ?? null))}::text[])
+         WITH ORDINALITY AS u(conversation_id, id, role, ${apart ? '' : 'content, '}created_at, chat_id, chat_type, metadata, import_key, n)
+       ${apart ? `JOIN (VALUES ${rows.map((r, k) => `(${k + 1}, ${param(r.content)}::text)`).join(', ')}) AS v(n, content) ON v.n = u.n` : ''}
+       ORDER BY u.n RETURNING seq, id, conversation_id),
      terms AS (
        INSERT INTO message_terms (seq, part, conversation_id, terms)
        SELECT ins.seq, x.p, ins.conversation_id, x.t::tsvector
