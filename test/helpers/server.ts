@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { type Mnemo, type StartOptions, startMnemo } from '../../src/main/core';
+import { fetchRetryingClosed } from './fetch-retry';
 import { checkAnswers, recordAnswers } from './openapi-answers';
 import { createTestDatabase, onPostgres, type TestDatabase } from './pg-database';
 import { tempDir } from './tmp';
@@ -33,6 +34,7 @@ export async function startTestServer(
     corsOrigins?: string[];
     secrets?: StartOptions['secrets'];
     databaseUrl?: string;
+    limits?: StartOptions['limits'];
   } = {},
 ): Promise<TestServer> {
   const tmp = tempDir();
@@ -48,7 +50,7 @@ export async function startTestServer(
       corsOrigins: options.corsOrigins ?? [],
       ...(databaseUrl === undefined ? {} : { databaseUrl }),
     },
-    { env: options.env ?? {}, secrets: options.secrets },
+    { env: options.env ?? {}, secrets: options.secrets, limits: options.limits },
   ).catch(async (error) => {
     await database?.drop();
     throw error;
@@ -69,7 +71,7 @@ export async function startTestServer(
         headers.set('content-type', 'application/json');
         body = JSON.stringify(init.json);
       }
-      return fetch(url + pathAndQuery, { ...init, headers, body });
+      return fetchRetryingClosed(url + pathAndQuery, { ...init, headers, body });
     },
     databaseUrl,
     /** Closes the server, then fails if any answer it gave is not as its OpenAPI document says. */

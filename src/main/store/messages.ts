@@ -72,19 +72,32 @@ export interface MessageDeletion {
 /** Whitespace that flattening rewrites: a run of two or more, or any but a plain space. */
 const UNEVEN_SPACE = /\s\s|[^\S ]/;
 
-/** Cuts text to n characters (not UTF-16 units), on one line. */
-export function cut(text: string, n: number): string {
+/** How much of a text's start `cutStart` needs (UTF-16 units; at least as many characters will do). */
+export const cutStartLength = (n: number): number => 8 * n + 2;
+
+/**
+ * cut(text, n) from the text's first cutStartLength(n) units or more (`start`, shorter
+ * than the text), when they decide it; undefined when only the whole text can (its start
+ * is mostly whitespace). Lets a store read a long message's start only.
+ */
+export function cutStart(start: string, n: number): string | undefined {
   // Only the start can show: a long message (up to 1 MiB) is flattened and split into
   // characters from a prefix, unless whitespace leaves that prefix too short.
+  const chars = Array.from(
+    start
+      .slice(0, 8 * n)
+      .replace(/\s+/g, ' ')
+      .trimStart(),
+  );
+  // Two to spare: the whole text may end in one trimmed space, the slice may split a pair.
+  return chars.length >= n + 2 ? `${chars.slice(0, n - 1).join('')}…` : undefined;
+}
+
+/** Cuts text to n characters (not UTF-16 units), on one line. */
+export function cut(text: string, n: number): string {
   if (text.length > 8 * n) {
-    const chars = Array.from(
-      text
-        .slice(0, 8 * n)
-        .replace(/\s+/g, ' ')
-        .trimStart(),
-    );
-    // Two to spare: the whole text may end in one trimmed space, the slice may split a pair.
-    if (chars.length >= n + 2) return `${chars.slice(0, n - 1).join('')}…`;
+    const fromStart = cutStart(text, n);
+    if (fromStart !== undefined) return fromStart;
   }
   // Most texts space their words with single spaces: flattening them changes nothing, and
   // finding that out costs a fifth of rewriting them.
