@@ -6,10 +6,10 @@
  * counted as failed, when the build failed.
  *
  * With MNEMO_TEST_POSTGRES=1, the API suite also runs on a throwaway
- * PostgreSQL cluster (`npm run test:pg`), beside the e2e stage and on one vitest worker:
- * the browser tests use about one of two cores, the API suite the other. (At nice 10 on
- * two workers it starved whenever the browser tests were busy, and its longest tests ran
- * out of time.)
+ * PostgreSQL cluster (`npm run test:pg`) on one vitest worker, from the build's end on,
+ * beside the unit + API and e2e stages. (Started with the e2e stage, it ran alone at the
+ * end for two minutes with a core half idle. At nice 10 on two workers it starved whenever
+ * the browser tests were busy, and its longest tests ran out of time.)
  */
 const { spawn, spawnSync } = require('node:child_process');
 const fs = require('node:fs');
@@ -70,7 +70,7 @@ async function main() {
   const results = [];
   const sides = [];
   for (const [name, script] of STAGES) {
-    if (script === 'test:e2e' && process.env.MNEMO_TEST_POSTGRES === '1') {
+    if (script === 'test:unit' && process.env.MNEMO_TEST_POSTGRES === '1') {
       const command = ['npm', 'run', '-s', 'test:pg', '--', '--maxWorkers=1'];
       sides.push(startSideStage('API suite on PostgreSQL (vitest)', 'test:pg', command));
     }
