@@ -12,12 +12,8 @@ type OpenAiConfig = Extract<ResponderConfig, { kind: 'openai-compatible' }>;
 const DETAIL_LIMIT = 300;
 
 type Sdk = typeof import('openai');
-let sdk: Promise<Sdk> | undefined;
-/** The client is loaded by the first call upstream, not at start (about 100 ms most runs never need). */
-const loadSdk = (): Promise<Sdk> => {
-  sdk ??= import('openai');
-  return sdk;
-};
+/** The client is loaded by the first call upstream, not at start (about 100 ms most runs never need); import() keeps it. */
+const loadSdk = (): Promise<Sdk> => import('openai');
 
 async function clientFor(baseUrl: string, apiKey: string | undefined, timeout: number): Promise<OpenAI> {
   const { default: OpenAI } = await loadSdk();
