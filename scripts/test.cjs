@@ -93,10 +93,10 @@ async function main() {
     results.push({ name, script, status, seconds: (Date.now() - started) / 1000, note: '' });
   }
 
-  // With MNEMO_TEST_SOAK=1 (CI), the crash and load files of the soak, beside the tail of
-  // the API suite on PostgreSQL, which runs on one worker and leaves a core idle once the
-  // e2e stage is done. Straight through vitest: `npm run test:soak` builds first, and
-  // rewriting out/ could break a server the PostgreSQL stage is starting from it.
+  // With MNEMO_TEST_SOAK=1 (CI with MNEMO_CI_SOAK=1), the crash and load files of the soak
+  // once the e2e stage is done, beside the API suite on PostgreSQL if it still runs.
+  // Straight through vitest: `npm run test:soak` builds first, and rewriting out/ could
+  // break a server the PostgreSQL stage is starting from it.
   const soakName = 'soak: crash/kill cycles, 30 s of load';
   const built = results.find((r) => r.script === 'build')?.status === 0;
   if (process.env.MNEMO_TEST_SOAK === '1' && !built) {
